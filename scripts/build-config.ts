@@ -1,0 +1,31 @@
+/**
+ * Build-time choice of the default wiki. `WIKI_URL=https://wiki.example.org
+ * npm run build` bakes that wiki in as the default and declares host
+ * permission for its origin; without it the default is agentwiki.org.
+ */
+export const AGENTWIKI_URL = 'https://agentwiki.org/';
+
+export interface WikiBuildConfig {
+  /** The wiki's base URL, normalised to end with a slash. */
+  url: string;
+  /** Match patterns for the manifest's host_permissions. */
+  hostPermissions: string[];
+}
+
+export function wikiBuildConfig(raw: string | undefined): WikiBuildConfig {
+  const value = raw?.trim() || AGENTWIKI_URL;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new Error(`WIKI_URL is not a URL: ${JSON.stringify(value)}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new Error(`WIKI_URL must be http or https, not ${parsed.protocol}`);
+  }
+  parsed.hash = '';
+  parsed.search = '';
+  if (!parsed.pathname.endsWith('/')) parsed.pathname += '/';
+  // Match patterns take no port; the pattern for host "h" covers every port.
+  return { url: parsed.href, hostPermissions: [`${parsed.protocol}//${parsed.hostname}/*`] };
+}

@@ -1,0 +1,40 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+import { wikiBuildConfig } from './scripts/build-config';
+
+// WIKI_URL at build time makes another DokuWiki the default and declares host
+// permission for its origin, so a team can ship a build for its own wiki.
+const wiki = wikiBuildConfig(process.env.WIKI_URL);
+
+export default defineConfig({
+  // Every file imports what it uses, so each says where its names come from.
+  imports: false,
+  srcDir: '.',
+  entrypointsDir: 'entrypoints',
+  publicDir: 'public',
+  outDir: '.output',
+  vite: () => ({
+    plugins: [preact()],
+    define: {
+      __DEFAULT_WIKI_URL__: JSON.stringify(wiki.url),
+    },
+  }),
+  manifest: {
+    name: 'AgentWiki Companion',
+    description:
+      'Definitions on hover, side-panel reading and instant search from a DokuWiki knowledge base.',
+    permissions: ['storage', 'alarms', 'sidePanel', 'unlimitedStorage', 'activeTab'],
+    host_permissions: wiki.hostPermissions,
+    optional_host_permissions: ['http://*/*', 'https://*/*'],
+    action: { default_title: 'AgentWiki Companion' },
+    commands: {
+      'next-term': {
+        suggested_key: { default: 'Alt+Shift+K' },
+        description: 'Move to the next marked term on the page and open its card',
+      },
+    },
+    browser_specific_settings: {
+      gecko: { id: 'companion@agentwiki.org' },
+    },
+  },
+});
