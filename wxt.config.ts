@@ -12,7 +12,8 @@ export default defineConfig({
   srcDir: '.',
   entrypointsDir: 'entrypoints',
   publicDir: 'public',
-  outDir: '.output',
+  // Tests build several variants side by side (one per wiki they point at).
+  outDir: process.env.AGENTWIKI_OUT_DIR ?? '.output',
   vite: () => ({
     plugins: [preact()],
     define: {

@@ -1,3 +1,91 @@
+/**
+ * The background service worker: owns the IndexedDB cache, syncs it from the
+ * wiki, and answers the other contexts. It may be stopped at any moment, so
+ * everything it knows lives in IndexedDB or browser.storage.
+ */
+import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import type { ToBackground } from '../lib/protocol';
+import { wikiPageUrl } from '../lib/wiki/urls';
+import { getArticleView } from '../services/article-view';
+import { rebuildDerivedData } from '../services/background/derived-data';
+import { openReader } from '../services/background/side-panel';
+import { installStarterSnapshot } from '../services/background/starter-snapshot';
+import { createSyncCoordinator } from '../services/background/sync-coordinator';
+import { scheduleSync, SYNC_ALARM } from '../services/background/sync-schedule';
+import { loadSettings, loadSyncStatus, saveSyncStatus, watchLocal } from '../services/local-state';
+import { handleMessages, sendToContent } from '../services/messaging';
+import { createSearchService } from '../services/search/search-service';
+import { openDatabase, type Database } from '../services/store/db';
+import { runSync } from '../services/sync/sync-runner';
+import { detectGateway } from '../services/wiki/detect';
 
-export default defineBackground(() => {});
+export default defineBackground(() => {
+  let database: Promise<Database> | null = null;
+  const openDb = () => (database ??= openDatabase());
+  const search = createSearchService(openDb);
+  const rebuildDerived = (db: Database) => rebuildDerivedData(db, search);
+
+  const sync = createSyncCoordinator({
+    openDb,
+    loadSettings,
+    loadStatus: loadSyncStatus,
+    saveStatus: saveSyncStatus,
+    detectGateway: (wikiUrl) => detectGateway(wikiUrl),
+    runSync: ({ gateway, db, onProgress }) => runSync({ gateway, db, onProgress }),
+    rebuildDerived,
+  });
+
+  handleMessages<ToBackground>({
+    'card:get': async ({ id }) => {
+      const [db, settings] = await Promise.all([openDb(), loadSettings()]);
+      const article = await db.get('articles', id);
+      if (!article) return null;
+      const { title, summary } = article;
+      return { id, title, summary, wikiPageUrl: wikiPageUrl(settings.wikiUrl, id) };
+    },
+    'search:query': ({ query, limit }) => search.query(query, limit),
+    'article:get': async ({ id }) => getArticleView(await openDb(), id, (await loadSettings()).wikiUrl),
+    'sync:start': () => sync.start(),
+    'sidepanel:open': ({ id }, sender) => openReader(id, sender.tabId),
+  });
+
+  browser.runtime.onInstalled.addListener(({ reason }) => {
+    if (reason !== 'install' && reason !== 'update') return;
+    void (async () => {
+      const db = await openDb();
+      if ((await db.count('articles')) === 0) {
+        const count = await installStarterSnapshot(db);
+        await rebuildDerived(db);
+        await saveSyncStatus({ ...(await loadSyncStatus()), source: 'snapshot', articleCount: count });
+      }
+      await scheduleSync(await loadSettings());
+      if (reason === 'install') await sync.start();
+    })();
+  });
+
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === SYNC_ALARM) void sync.start();
+  });
+
+  watchLocal('settings', (settings) => {
+    if (!settings) return;
+    void scheduleSync(settings);
+    void loadSyncStatus().then((status) => {
+      // A new wiki: fetch its articles now rather than at the next alarm.
+      if (status.wikiUrl !== settings.wikiUrl) void sync.start();
+    });
+  });
+
+  // A sync cut short when the worker was stopped picks up again on its next wake.
+  void loadSyncStatus().then((status) => {
+    if (status.phase !== 'idle') void sync.start();
+  });
+
+  browser.commands.onCommand.addListener((command) => {
+    if (command !== 'next-term') return;
+    void browser.tabs.query({ active: true, currentWindow: true }).then(([tab]) => {
+      if (tab?.id !== undefined) void sendToContent(tab.id, 'page:next-term', {}).catch(() => undefined);
+    });
+  });
+});

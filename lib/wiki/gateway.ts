@@ -1,0 +1,38 @@
+/**
+ * The one interface through which the sync reads a wiki, whatever the wiki
+ * offers: its XML-RPC API (services/wiki/xmlrpc-gateway.ts) or only its public
+ * pages (services/wiki/public-gateway.ts). services/wiki/detect.ts picks one;
+ * tests pass a small fake.
+ */
+import type { PageListing } from '../article';
+
+/** One page as the wiki serves it, before lib/wiki/extract.ts derives an Article. */
+export interface FetchedPage {
+  id: string;
+  /** The DokuWiki source text. */
+  raw: string;
+  /** The body HTML the wiki renders for it. Untrusted. */
+  html: string;
+  /** Last modification, unix milliseconds; 0 when the wiki does not say. */
+  modified: number;
+}
+
+/**
+ * What the core needs of an AbortSignal. lib/ compiles without the DOM and
+ * Node types, where AbortSignal is not declared; the real AbortSignal of
+ * browsers and Node satisfies this, and implementations take that one.
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+}
+
+export interface WikiGateway {
+  readonly kind: 'xmlrpc' | 'public';
+  /** The wiki's base URL, ending in '/'. */
+  readonly wikiUrl: string;
+  /** Every page the wiki lets its reader see. Rejects with a WikiError. */
+  listPages(signal?: AbortSignalLike): Promise<PageListing[]>;
+  /** null when the wiki no longer has the page. Rejects with a WikiError. */
+  fetchPage(id: string, signal?: AbortSignalLike): Promise<FetchedPage | null>;
+}

@@ -1,0 +1,75 @@
+/**
+ * Real Chromium (Debian's package) with the built extension loaded, driven by
+ * playwright-core. Never a downloaded browser.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import type { SyncStatus } from '../../lib/sync/status';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  extensionId: string;
+  worker: Worker;
+  /** Opens one of the extension's pages (popup.html, sidepanel.html?id=..., options.html) in a tab. */
+  openExtensionPage(path: string): Promise<Page>;
+  /** Resolves with the sync status once `done` says so. */
+  waitForStatus(done: (status: SyncStatus) => boolean, timeoutMs?: number): Promise<SyncStatus>;
+  close(): Promise<void>;
+}
+
+export async function launchWithExtension(extensionDir: string): Promise<ExtensionBrowser> {
+  const profile = await mkdtemp(join(tmpdir(), 'agentwiki-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  const extensionId = new URL(worker.url()).host;
+
+  async function readStatus(): Promise<SyncStatus | undefined> {
+    return worker.evaluate(async () => {
+      const chromeApi = (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome;
+      return (await chromeApi.storage.local.get('syncStatus')).syncStatus as SyncStatus | undefined;
+    });
+  }
+
+  return {
+    context,
+    extensionId,
+    worker,
+    async openExtensionPage(path) {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${path}`);
+      return page;
+    },
+    async waitForStatus(done, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: SyncStatus | undefined;
+      while (Date.now() < deadline) {
+        last = await readStatus();
+        if (last && done(last)) return last;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`The sync status never reached the expected state; last: ${JSON.stringify(last)}`);
+    },
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
