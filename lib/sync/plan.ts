@@ -11,6 +11,13 @@ export interface SyncPlan {
   toRemove: string[];
   /** Listed pages the cache already holds at the same modification time. */
   unchanged: number;
+  /**
+   * The wiki lists nothing while the cache holds articles. A wiki that
+   * suddenly shows an anonymous reader no page at all is far more often
+   * misconfigured (ACL, a maintenance page) than emptied, so the sync keeps
+   * the cache and says so instead of removing everything.
+   */
+  wouldEmptyCache: boolean;
 }
 
 export interface PlanOptions {
@@ -46,5 +53,20 @@ export function planSync(
   }
   const toRemove: string[] = [];
   for (const id of stored.keys()) if (!listed.has(id)) toRemove.push(id);
-  return { toFetch, toRemove, unchanged };
+  return { toFetch, toRemove, unchanged, wouldEmptyCache: listed.size === 0 && stored.size > 0 };
 }
+
+/**
+ * Whether a sync should give up on the wiki rather than skip the pages it
+ * could not read. A few broken pages (a plugin that fails to render one page
+ * with HTTP 500) must not block every sync; many mean the wiki itself is
+ * failing, and reporting success would hide it.
+ */
+export function tooManyPageFailures(failed: number, total: number): boolean {
+  return failed > Math.max(MAX_PAGE_FAILURES, Math.floor(total * MAX_PAGE_FAILURE_SHARE));
+}
+
+/** Up to this many unreadable pages are skipped whatever the wiki's size... */
+export const MAX_PAGE_FAILURES = 5;
+/** ...and up to this share of the pages to fetch on a larger sync. */
+export const MAX_PAGE_FAILURE_SHARE = 0.02;
