@@ -4,8 +4,8 @@
  */
 export type SyncPhase = 'idle' | 'detecting' | 'listing' | 'fetching' | 'indexing';
 
-/** How the articles were read: the wiki's XML-RPC API, its public pages, or the bundled snapshot. */
-export type ArticleSource = 'xmlrpc' | 'public' | 'snapshot';
+/** How the articles were read: the wiki's JSON-RPC or XML-RPC API, its public pages, or the bundled snapshot. */
+export type ArticleSource = 'jsonrpc' | 'xmlrpc' | 'public' | 'snapshot';
 
 export interface SyncOutcome {
   ok: boolean;

@@ -27,12 +27,34 @@ export interface AbortSignalLike {
   readonly reason?: unknown;
 }
 
+/** One page's change since a point in time, as the wiki's recent changes tell it. */
+export interface PageChange {
+  id: string;
+  /** When it changed, unix milliseconds. */
+  modified: number;
+  /** The page was deleted (or is no longer readable). */
+  deleted: boolean;
+}
+
+export interface ChangesSince {
+  changes: PageChange[];
+  /**
+   * false when the answer cannot be trusted to hold every change since the
+   * asked time: the gap is longer than the wiki keeps recent changes
+   * (`recent_days`, 7 by default), the feed was cut at its item limit, or the
+   * wiki cannot say. The sync then compares the full page list instead.
+   */
+  complete: boolean;
+}
+
 export interface WikiGateway {
-  readonly kind: 'xmlrpc' | 'public';
+  readonly kind: 'jsonrpc' | 'xmlrpc' | 'public';
   /** The wiki's base URL, ending in '/'. */
   readonly wikiUrl: string;
   /** Every page the wiki lets its reader see. Rejects with a WikiError. */
   listPages(signal?: AbortSignalLike): Promise<PageListing[]>;
   /** null when the wiki no longer has the page. Rejects with a WikiError. */
   fetchPage(id: string, signal?: AbortSignalLike): Promise<FetchedPage | null>;
+  /** Pages changed since `since` (unix ms), oldest first. Rejects with a WikiError. */
+  listChanges(since: number, signal?: AbortSignalLike): Promise<ChangesSince>;
 }
