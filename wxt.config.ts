@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { wikiBuildConfig } from './scripts/build-config';
@@ -20,6 +21,19 @@ export default defineConfig({
       __DEFAULT_WIKI_URL__: JSON.stringify(wiki.url),
     },
   }),
+  hooks: {
+    // Every build ships the knowledge base's articles as /starter-snapshot.json,
+    // so the extension works offline from the moment it is installed.
+    'build:publicAssets': async (wxt, files) => {
+      const { buildSnapshot, DEFAULT_PAGES_DIR } = await import('./scripts/build-snapshot');
+      const warnings: string[] = [];
+      const snapshot = await buildSnapshot(resolve(wxt.config.root, DEFAULT_PAGES_DIR), {
+        onWarning: (message) => warnings.push(message),
+      });
+      if (warnings.length > 0) wxt.logger.warn(`Starter snapshot:\n  ${warnings.join('\n  ')}`);
+      files.push({ relativeDest: 'starter-snapshot.json', contents: JSON.stringify(snapshot) });
+    },
+  },
   manifest: {
     name: 'AgentWiki Companion',
     description:
