@@ -33,6 +33,11 @@ export default defineConfig({
       if (warnings.length > 0) wxt.logger.warn(`Starter snapshot:\n  ${warnings.join('\n  ')}`);
       files.push({ relativeDest: 'starter-snapshot.json', contents: JSON.stringify(snapshot) });
     },
+    // Budgets fail the build rather than a test, so no build can ship over them.
+    'build:done': async (wxt) => {
+      const { enforceBudgets } = await import('./scripts/bundle-budget');
+      for (const line of enforceBudgets(wxt.config.outDir)) wxt.logger.info(`Budget: ${line}`);
+    },
   },
   manifest: {
     name: 'AgentWiki Companion',
