@@ -1,0 +1,185 @@
+/**
+ * Reads a page's text the way a reader sees it: one run of text per block
+ * (paragraph, list item, heading), joining the text nodes of inline elements,
+ * so "open-<em>closed</em> gap" is one phrase. Text where a term must not be
+ * marked — form fields, editable regions, code, links — is skipped whole.
+ *
+ * It walks with one native TreeWalker and skips a subtree by moving the walker
+ * past it, rather than filtering every node through a JavaScript callback.
+ */
+
+export interface ScanRules {
+  /** Leave the text of links (a[href]) alone: a link already leads somewhere. */
+  skipLinks: boolean;
+}
+
+/** The text of one block, and where each of its text nodes starts in it. */
+export interface TextRun {
+  text: string;
+  nodes: Text[];
+  /** starts[i] is the offset of nodes[i] in `text`. */
+  starts: number[];
+}
+
+/** Elements whose text is never marked: code, forms, media, scripts, our own card. */
+const SKIPPED = new Set([
+  'script', 'style', 'noscript', 'template', 'code', 'pre', 'kbd', 'samp', 'textarea', 'input', 'select',
+  'option', 'button', 'svg', 'math', 'iframe', 'object', 'embed', 'canvas', 'video', 'audio', 'head', 'title',
+  'agentwiki-card',
+]);
+
+/**
+ * Elements that flow inside a line of text: their text joins the block around
+ * them. Any other element (blocks, <br>, <img>, unknown custom elements)
+ * breaks the run, so no term is found across a visual break. Decided by tag,
+ * not by computed style: getComputedStyle per element would cost more than
+ * the whole scan.
+ */
+const INLINE = new Set([
+  'a', 'abbr', 'b', 'bdi', 'bdo', 'big', 'cite', 'data', 'del', 'dfn', 'em', 'font', 'i', 'ins', 'label', 'mark',
+  'nobr', 'q', 'rp', 'rt', 'ruby', 's', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'time', 'tt', 'u', 'var',
+  'wbr',
+  // Our own fallback marks: a rescan reads the text inside them like any other.
+  'agentwiki-mark',
+]);
+
+const TEXT_NODE = 3;
+const ELEMENT_NODE = 1;
+// NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, spelt out so this module
+// needs no global NodeFilter at import time.
+const SHOW_ELEMENTS_AND_TEXT = 0x1 | 0x4;
+
+export function isSkippedElement(element: Element, rules: ScanRules): boolean {
+  const name = element.localName;
+  if (SKIPPED.has(name)) return true;
+  if (!element.hasAttributes()) return false;
+  if (name === 'a' && rules.skipLinks && element.hasAttribute('href')) return true;
+  if (element.hasAttribute('hidden')) return true;
+  const editable = element.getAttribute('contenteditable');
+  if (editable !== null && editable !== 'false') return true;
+  return element.getAttribute('role') === 'textbox';
+}
+
+/** Whether a node lies inside an element whose text is skipped. */
+export function isInsideSkipped(node: Node, rules: ScanRules): boolean {
+  for (let e: Element | null = node.nodeType === ELEMENT_NODE ? (node as Element) : node.parentElement; e; e = e.parentElement) {
+    if (isSkippedElement(e, rules)) return true;
+  }
+  return false;
+}
+
+/** The nearest ancestor (or self) that is not an inline element: a run never crosses it. */
+export function blockOf(node: Node): Element | null {
+  let e: Element | null = node.nodeType === ELEMENT_NODE ? (node as Element) : node.parentElement;
+  while (e && INLINE.has(e.localName)) e = e.parentElement;
+  return e;
+}
+
+const HAS_WORD_CHARACTER = /[\p{L}\p{N}]/u;
+
+/**
+ * Stands in a run's text for an element that breaks it. It is punctuation to
+ * the matcher (a hard gap, see canonicalGap), so no term is found across it,
+ * and it belongs to no text node.
+ */
+export const RUN_BREAK = '\u0000';
+
+/**
+ * The text runs under `root`, in document order. The generator may be paused
+ * between runs (the scan yields to the page); when it resumes and finds its
+ * place removed from the page it stops and returns false, and the caller scans
+ * the root again later. Returns true when it walked the whole root.
+ */
+export function* textRuns(root: Node, rules: ScanRules): Generator<TextRun, boolean, void> {
+  const doc = root.ownerDocument ?? (root as Document);
+  if (root.nodeType === TEXT_NODE) {
+    const text = root as Text;
+    if (HAS_WORD_CHARACTER.test(text.data)) yield { text: text.data, nodes: [text], starts: [0] };
+    return true;
+  }
+  if (root.nodeType === ELEMENT_NODE && isSkippedElement(root as Element, rules)) return true;
+
+  const walker = doc.createTreeWalker(root, SHOW_ELEMENTS_AND_TEXT);
+  const blocks = new Map<Element, Element | null>();
+  let run: TextRun = { text: '', nodes: [], starts: [] };
+  let runBlock: Element | null | undefined;
+  let node = walker.nextNode();
+  while (node) {
+    if (node.nodeType === TEXT_NODE) {
+      const text = node as Text;
+      const parent = text.parentElement;
+      let block: Element | null = null;
+      if (parent) {
+        block = blocks.get(parent) ?? null;
+        if (!blocks.has(parent)) blocks.set(parent, (block = blockOf(parent)));
+      }
+      if (block !== runBlock && run.nodes.length) {
+        if (HAS_WORD_CHARACTER.test(run.text)) {
+          yield run;
+          if (!walker.currentNode.isConnected) return false;
+        }
+        run = { text: '', nodes: [], starts: [] };
+      }
+      runBlock = block;
+      run.starts.push(run.text.length);
+      run.nodes.push(text);
+      run.text += text.data;
+      node = walker.nextNode();
+      continue;
+    }
+    const element = node as Element;
+    const skipped = isSkippedElement(element, rules);
+    // A break inside the block (<br>, a skipped link or code, an image): a
+    // separator no term spans, rather than a run of its own, because links
+    // are frequent and each run costs a matcher call. A child block flushes
+    // the run anyway, by the block test above.
+    if ((skipped || !INLINE.has(element.localName)) && run.nodes.length) run.text += RUN_BREAK;
+    node = skipped ? nextOutside(walker) : walker.nextNode();
+  }
+  if (run.nodes.length && HAS_WORD_CHARACTER.test(run.text)) yield run;
+  return true;
+}
+
+/** Moves the walker to the first node after the current node's subtree. */
+function nextOutside(walker: TreeWalker): Node | null {
+  const sibling = walker.nextSibling();
+  if (sibling) return sibling;
+  while (walker.parentNode()) {
+    const next = walker.nextSibling();
+    if (next) return next;
+  }
+  return null;
+}
+
+/** A DOM range over the run's text from `start` to `end` (offsets in run.text), and the text nodes it touches. */
+export function rangeInRun(run: TextRun, start: number, end: number): { range: Range; nodes: Text[] } {
+  const first = segmentAt(run, start);
+  const last = segmentAt(run, end - 1);
+  const startNode = run.nodes[first]!;
+  const range = startNode.ownerDocument.createRange();
+  range.setStart(startNode, start - run.starts[first]!);
+  range.setEnd(run.nodes[last]!, end - run.starts[last]!);
+  return { range, nodes: run.nodes.slice(first, last + 1) };
+}
+
+/**
+ * Index of the text node holding character `offset` of the run: the last node
+ * starting at or before it, so an empty text node is never chosen.
+ */
+function segmentAt(run: TextRun, offset: number): number {
+  let low = 0;
+  let high = run.starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (run.starts[mid]! <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/** Gives the page a turn: scheduler.yield where it exists, else a macrotask. */
+export function yieldToPage(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (scheduler?.yield) return scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
