@@ -43,6 +43,13 @@ export interface LocalWikiOptions {
   useheading?: boolean;
   /** PHP_CLI_SERVER_WORKERS; default 4 (the built-in server otherwise answers one request at a time). */
   workers?: number;
+  /**
+   * DokuWiki's URL style: 0 (default) `doku.php?id=ns:page`; 1 `/ns:page`
+   * and `/_export/raw/ns:page`, as agentwiki.org serves them (Apache's
+   * .htaccess rules, played here by a router script for PHP's server);
+   * 2 `doku.php/ns:page`.
+   */
+  userewrite?: 0 | 1 | 2;
 }
 
 export interface LocalWiki {
@@ -117,7 +124,8 @@ export async function startLocalWiki(options: LocalWikiOptions = {}): Promise<Lo
     const port = await choosePort(options.port ?? 0);
     const data = join(dir, 'data');
     const fresh = !(await hasPages(join(data, 'pages')));
-    await writeInstance(dir, { api, useheading: options.useheading ?? false });
+    const userewrite = options.userewrite ?? 0;
+    await writeInstance(dir, { api, useheading: options.useheading ?? false, userewrite });
     const instance = new Instance(dir, data);
 
     const seeded: string[] = [];
@@ -132,7 +140,7 @@ export async function startLocalWiki(options: LocalWikiOptions = {}): Promise<Lo
       seeded.push(...seedPages.keys());
     }
 
-    const server = await serve(dir, port, options.workers ?? 4);
+    const server = await serve(dir, port, options.workers ?? 4, userewrite === 1 ? join(dir, 'router.php') : null);
     const url = `http://127.0.0.1:${port}/`;
     let stopped = false;
     return {
@@ -194,7 +202,7 @@ const DATA_DIRS = ['pages', 'meta', 'attic', 'media', 'media_meta', 'media_attic
 
 const phpString = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-async function writeInstance(dir: string, settings: { api: boolean; useheading: boolean }): Promise<void> {
+async function writeInstance(dir: string, settings: { api: boolean; useheading: boolean; userewrite: 0 | 1 | 2 }): Promise<void> {
   const conf = join(dir, 'conf');
   const data = join(dir, 'data');
   await mkdir(conf, { recursive: true });
@@ -222,13 +230,14 @@ async function writeInstance(dir: string, settings: { api: boolean; useheading: 
     `$conf['remote'] = ${settings.api ? 1 : 0};`,
     `$conf['remoteuser'] = ${settings.api ? "''" : "'!!not set!!'"};`,
     `$conf['useheading'] = ${settings.useheading ? 1 : 0};`,
-    `$conf['userewrite'] = 0;`,
+    `$conf['userewrite'] = ${settings.userewrite};`,
     `$conf['sitemap'] = 1;`,
     // No reverse DNS lookups on every edit: 127.0.0.1 has nothing to say.
     `$conf['dnslookups'] = 0;`,
     '',
   ].join('\n');
   await writeFile(join(conf, 'local.php'), local);
+  if (settings.userewrite === 1) await writeFile(join(dir, 'router.php'), HTACCESS_ROUTER);
   await writeFile(
     join(conf, 'acl.auth.php'),
     '# Everyone reads; the editor account (group user) may also edit and create.\n*\t@ALL\t1\n*\t@user\t8\n',
@@ -238,6 +247,43 @@ async function writeInstance(dir: string, settings: { api: boolean; useheading: 
     `# user:bcrypt:name:mail:groups\n${EDITOR_USER}:${EDITOR_PASSWORD_HASH}:Editor:editor@localhost:user\n`,
   );
 }
+
+/**
+ * DokuWiki's .htaccess rewriting (its `.htaccess.dist`) for PHP's built-in
+ * server, which has no mod_rewrite: files are served as they are; `_media/`,
+ * `_detail/` and `_export/FORMAT/` addresses go to their scripts; any other
+ * path is a page id for doku.php. The address's own query is kept, as with
+ * Apache's QSA flag (its parameters come last, so they win).
+ */
+const HTACCESS_ROUTER = `<?php
+// PHP's server does not apply auto_prepend_file to a router script.
+if (!defined('DOKU_CONF')) require __DIR__ . '/prepend.php';
+$path = rawurldecode(parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH));
+$root = rtrim($_SERVER['DOCUMENT_ROOT'], '/');
+if ($path !== '/' && is_file($root . $path)) return false;
+if (preg_match('#^/.+?\\.php/#', $path)) return false;
+$script = 'doku.php';
+$params = [];
+if (preg_match('#^/_media/(.*)$#', $path, $m)) {
+    $script = 'lib/exe/fetch.php';
+    $params['media'] = $m[1];
+} elseif (preg_match('#^/_detail/(.*)$#', $path, $m)) {
+    $script = 'lib/exe/detail.php';
+    $params['media'] = $m[1];
+} elseif (preg_match('#^/_export/([^/]+)/(.*)$#', $path, $m)) {
+    $params['do'] = 'export_' . $m[1];
+    $params['id'] = $m[2];
+} elseif ($path !== '/') {
+    $params['id'] = substr($path, 1);
+}
+$_GET = array_merge($params, $_GET);
+$_REQUEST = array_merge($params, $_REQUEST);
+$_SERVER['QUERY_STRING'] = http_build_query($_GET);
+$_SERVER['SCRIPT_NAME'] = $_SERVER['PHP_SELF'] = '/' . $script;
+$_SERVER['SCRIPT_FILENAME'] = $root . '/' . $script;
+chdir(dirname($root . '/' . $script));
+require $root . '/' . $script;
+`;
 
 async function hasPages(pagesDir: string): Promise<boolean> {
   try {
@@ -513,12 +559,24 @@ function installExitHook(): void {
   });
 }
 
-async function serve(dir: string, port: number, workers: number): Promise<RunningServer> {
+async function serve(dir: string, port: number, workers: number, router: string | null): Promise<RunningServer> {
   const logFile = join(dir, 'server.log');
   const log = openSync(logFile, 'w');
   const child = spawn(
     PHP,
-    ['-d', `auto_prepend_file=${join(dir, 'prepend.php')}`, '-S', `127.0.0.1:${port}`, '-t', DOKUWIKI_HOME],
+    [
+      '-d',
+      `auto_prepend_file=${join(dir, 'prepend.php')}`,
+      // OPcache re-reads a changed file only every 2 s by default: a test that
+      // edits conf/local.php must see the change on its next request.
+      '-d',
+      'opcache.revalidate_freq=0',
+      '-S',
+      `127.0.0.1:${port}`,
+      '-t',
+      DOKUWIKI_HOME,
+      ...(router ? [router] : []),
+    ],
     {
       cwd: dir,
       detached: true, // its own process group, so stop() reaches the workers too

@@ -1,8 +1,9 @@
 /**
  * The one interface through which the sync reads a wiki, whatever the wiki
- * offers: its XML-RPC API (services/wiki/xmlrpc-gateway.ts) or only its public
- * pages (services/wiki/public-gateway.ts). services/wiki/detect.ts picks one;
- * tests pass a small fake.
+ * offers: its JSON-RPC API (2024+ releases, services/wiki/jsonrpc-gateway.ts),
+ * its XML-RPC API (services/wiki/xmlrpc-gateway.ts) or only its public pages
+ * (services/wiki/public-gateway.ts). services/wiki/detect.ts picks one; tests
+ * pass a small fake.
  */
 import type { PageListing } from '../article';
 
@@ -45,6 +46,17 @@ export interface ChangesSince {
    * wiki cannot say. The sync then compares the full page list instead.
    */
   complete: boolean;
+  /**
+   * The wiki's own time (unix ms) up to which this answer is known to hold
+   * every change: the next call should ask `since` this. It is the server's
+   * clock (its Date header), not this computer's, and for the public feed the
+   * time the wiki built the feed, which it caches for minutes (`rss_update`):
+   * changes after that time are only in the next feed. Absent when unknown.
+   *
+   * `changes` may also hold pages changed shortly before `since` (a margin
+   * against clock skew and feed caching): compare with the stored time.
+   */
+  asOf?: number;
 }
 
 export interface WikiGateway {

@@ -5,7 +5,7 @@
  */
 import { Parser } from 'htmlparser2';
 import { WikiError } from '../../lib/wiki/errors';
-import { requestText, siteOf, type HttpOptions } from './http';
+import { authorizationHeader, siteOf, WikiHttp, type HttpOptions } from './http';
 
 export type XmlRpcValue = string | number | boolean | Date | Uint8Array | null | XmlRpcValue[] | XmlRpcStruct;
 export interface XmlRpcStruct {
@@ -262,7 +262,7 @@ export class XmlRpcRefusal extends WikiError {
   constructor(method: string, url?: string) {
     super(
       'denied',
-      `${url ? siteOf(url) : 'The wiki'} did not let an anonymous reader call ${method}: it is not allowed or not known there.`,
+      `${url ? siteOf(url) : 'The wiki'} did not let this reader call ${method}: it is not allowed or not known there.`,
       url === undefined ? {} : { url },
     );
     this.method = method;
@@ -309,43 +309,53 @@ export function expectType(value: XmlRpcValue, expected: Expected, method: strin
 // The client
 
 export interface XmlRpcClientOptions extends HttpOptions {
-  /** HTTP basic credentials, for calls an anonymous reader may not make (e.g. wiki.putPage). */
+  /** HTTP basic credentials for this client's calls only (e.g. wiki.putPage in tests). */
   auth?: { user: string; password: string };
 }
 
 /** Calls one wiki's `lib/exe/xmlrpc.php`. */
 export class XmlRpcClient {
   readonly endpoint: string;
+  readonly http: WikiHttp;
+  private readonly authorization: string | undefined;
 
-  constructor(
-    wikiUrl: string,
-    private readonly options: XmlRpcClientOptions = {},
-  ) {
+  constructor(wikiUrl: string, options: XmlRpcClientOptions | WikiHttp = {}) {
     this.endpoint = new URL('lib/exe/xmlrpc.php', wikiUrl).href;
+    this.http = WikiHttp.from(options);
+    const auth = options instanceof WikiHttp ? undefined : options.auth;
+    this.authorization = auth ? authorizationHeader(auth) : undefined;
   }
 
   /**
    * Calls `method` and returns its value. Rejects with XmlRpcFault for a
    * fault, a 'denied' WikiError for HTTP 401/403, an 'http' WikiError for
-   * other statuses, and the errors of requestText.
+   * other statuses, and the errors of WikiHttp.
    */
   async call(method: string, params: readonly XmlRpcValue[] = [], signal?: AbortSignal): Promise<XmlRpcValue> {
+    return (await this.callAt(method, params, signal)).value;
+  }
+
+  /** As call(), with the wiki's clock at the answer (its Date header), for "changes since" bookkeeping. */
+  async callAt(
+    method: string,
+    params: readonly XmlRpcValue[] = [],
+    signal?: AbortSignal,
+  ): Promise<{ value: XmlRpcValue; serverTime: number }> {
     const headers: Record<string, string> = { 'Content-Type': 'text/xml; charset=utf-8', Accept: 'text/xml' };
-    if (this.options.auth) {
-      const pair = new TextEncoder().encode(`${this.options.auth.user}:${this.options.auth.password}`);
-      headers['Authorization'] = `Basic ${toBase64(pair)}`;
-    }
-    const response = await requestText(
+    if (this.authorization) headers['Authorization'] = this.authorization;
+    const response = await this.http.text(
       this.endpoint,
       // credentials 'omit': the extension's own cookies for the wiki must not
       // turn an anonymous sync into a logged-in one.
       { method: 'POST', headers, body: encodeMethodCall(method, params), credentials: 'omit', cache: 'no-store' },
-      { ...this.options, signal },
+      signal,
     );
     if (response.status === 401 || response.status === 403) {
       throw new WikiError(
         'denied',
-        `${siteOf(this.endpoint)} refused ${method} (HTTP ${response.status}): anonymous readers may not use its API.`,
+        this.http.authenticated || this.authorization
+          ? `${siteOf(this.endpoint)} refused ${method} (HTTP ${response.status}): check the user name and password, or the API's allowed users.`
+          : `${siteOf(this.endpoint)} refused ${method} (HTTP ${response.status}): anonymous readers may not use its API.`,
         { url: this.endpoint, status: response.status },
       );
     }
@@ -355,6 +365,6 @@ export class XmlRpcClient {
         status: response.status,
       });
     }
-    return decodeMethodResponse(response.text, this.endpoint);
+    return { value: decodeMethodResponse(response.text, this.endpoint), serverTime: this.http.serverTime(response) };
   }
 }

@@ -35,7 +35,7 @@ describe('sync with the API off', () => {
     const counting = countingFetch();
     const gateway = await detectGateway(wiki.url, counting.fetch);
     expect(gateway.kind).toBe('public');
-    expect(counting.urls).toEqual([`${wiki.url}lib/exe/xmlrpc.php`, `${wiki.url}doku.php`]);
+    expect(counting.urls).toEqual([`${wiki.url}lib/exe/jsonrpc.php`, `${wiki.url}lib/exe/xmlrpc.php`, `${wiki.url}doku.php`]);
   });
 
   it('stores every seeded page with the title of its first heading', async () => {

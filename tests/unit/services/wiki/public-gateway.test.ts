@@ -1,7 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { WikiError } from '../../../../lib/wiki/errors';
-import { PublicGateway, isDokuWikiPage, parseIndexLevel, parseSitemap } from '../../../../services/wiki/public-gateway';
+import { PublicGateway, parseIndexLevel, parseRecentChangesFeed, parseSitemap } from '../../../../services/wiki/public-gateway';
+import { VirtualClock } from '../../../support/virtual-clock';
 import { CAPTURED_WIKI, asResponse, captured, fakeFetch, type RecordedRequest } from './captured';
 
 /** Serves the captured answers of a wiki whose API is off. */
@@ -163,10 +164,12 @@ describe('PublicGateway', () => {
   });
 
   it('reports a server error with the status', async () => {
-    const { fetch } = fakeFetch(() => new Response('Fatal error', { status: 500, headers: { 'content-type': 'text/html' } }));
-    const error = await new PublicGateway(CAPTURED_WIKI, { fetch }).fetchPage('x').catch((e: unknown) => e);
+    const { fetch, requests } = fakeFetch(() => new Response('Fatal error', { status: 500, headers: { 'content-type': 'text/html' } }));
+    const error = await new PublicGateway(CAPTURED_WIKI, { fetch, clock: new VirtualClock() }).fetchPage('x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WikiError);
-    expect(error).toMatchObject({ kind: 'http', status: 500, message: 'http://127.0.0.1:8080 answered 500 for the page source.' });
+    expect(error).toMatchObject({ kind: 'http', status: 500, message: 'http://127.0.0.1:8080 answered 500 for the source of "x".' });
+    // Asked again before giving up: a 500 may pass.
+    expect(requests).toHaveLength(4);
   });
 
   it('encodes page ids in addresses but keeps namespace colons readable', async () => {
@@ -188,11 +191,142 @@ describe('a page answered with HTML that is not DokuWiki', () => {
   });
 });
 
-describe('isDokuWikiPage', () => {
-  it('recognises the generator meta of a real DokuWiki page', () => {
-    expect(isDokuWikiPage(captured('start-page').text)).toBe(true);
-    expect(isDokuWikiPage(captured('export-raw-missing').text)).toBe(true);
-    expect(isDokuWikiPage('<html><head><meta name="generator" content="WordPress 6.5"></head></html>')).toBe(false);
-    expect(isDokuWikiPage('<p>DokuWiki</p>')).toBe(false);
+describe('PublicGateway answers that are not a source', () => {
+  const answering = (name: string) => fakeFetch(() => asResponse(name));
+
+  it('reports a page the reader may not read as a refusal, never as a missing page', async () => {
+    const { fetch } = answering('export-raw-denied');
+    await expect(new PublicGateway(CAPTURED_WIKI, { fetch }).fetchPage('metagpt')).rejects.toMatchObject({
+      kind: 'denied',
+      message: 'http://127.0.0.1:8080 does not let this reader see "metagpt" (it asks for a login). If it is a private wiki, enter an account or a token.',
+    });
+  });
+
+  it('does not take the "does not exist" page of another id for this one', async () => {
+    const { fetch } = answering('export-raw-missing');
+    await expect(new PublicGateway(CAPTURED_WIKI, { fetch }).fetchPage('metagpt')).rejects.toMatchObject({
+      kind: 'bad-response',
+      message: 'http://127.0.0.1:8080 answered the source of "metagpt" with another DokuWiki page (show).',
+    });
+  });
+
+  it('reads a whole page in place of the rendered body as the page gone meanwhile', async () => {
+    const { fetch } = fakeFetch((r) =>
+      r.url.includes('export_raw')
+        ? asResponse('export-raw')
+        : new Response(captured('export-raw-missing').text.replaceAll('no_such_page', 'metagpt'), { headers: { 'content-type': 'text/html' } }),
+    );
+    await expect(new PublicGateway(CAPTURED_WIKI, { fetch }).fetchPage('metagpt')).resolves.toBeNull();
+  });
+});
+
+describe('parseRecentChangesFeed', () => {
+  it('reads each item\'s page and time from a real feed, deletions included', () => {
+    const items = parseRecentChangesFeed(captured('feed-recent').text, CAPTURED_WIKI)!;
+    expect(items).toHaveLength(5);
+    expect(items.map((i) => i.id).slice(0, 2)).toEqual(['guides:setup:first_steps', 'metagpt']);
+    expect(items.every((i) => Number.isInteger(i.modified) && i.modified > Date.UTC(2020, 0, 1))).toBe(true);
+  });
+
+  it('reads page links in every URL style, whatever address the wiki gives itself', () => {
+    const feed = (links: string[]) =>
+      `<rss version="2.0"><channel><link>https://wiki.example/</link>${links
+        .map((link) => `<item><title>x</title><link>${link}</link><pubDate>Sat, 28 Nov 2026 16:59:37 +0000</pubDate></item>`)
+        .join('')}</channel></rss>`;
+    const items = parseRecentChangesFeed(
+      feed([
+        'https://wiki.example/w/doku.php?id=ns:a',
+        'https://wiki.example/w/ns:b',
+        'https://wiki.example/w/doku.php/ns:c',
+        'https://wiki.example/w/ns/d',
+        'http://127.0.0.1:81/w/e',
+        'https://wiki.example/w/_media/x.png',
+      ]),
+      'https://wiki.example/w/',
+    )!;
+    expect(items.map((i) => i.id)).toEqual(['ns:a', 'ns:b', 'ns:c', 'ns:d', 'e']);
+    expect(items[0]!.modified).toBe(Date.UTC(2026, 10, 28, 16, 59, 37));
+  });
+
+  it('says null for what is not RSS', () => {
+    expect(parseRecentChangesFeed('<html><body>Login</body></html>', CAPTURED_WIKI)).toBeNull();
+    expect(parseRecentChangesFeed('<rss version="2.0"><channel></channel></rss>', CAPTURED_WIKI)).toEqual([]);
+  });
+});
+
+describe('PublicGateway.listChanges', () => {
+  const NOW = Date.UTC(2026, 10, 28, 17, 0, 0);
+  const feedResponse = (headers: Record<string, string> = {}) =>
+    new Response(captured('feed-recent').bytes, {
+      headers: {
+        'content-type': 'application/xml; charset=utf-8',
+        'last-modified': 'Sat, 28 Nov 2026 16:59:37 GMT',
+        etag: '"abc"',
+        date: new Date(NOW).toUTCString(),
+        ...headers,
+      },
+    });
+
+  it('asks the feed for page changes, minor edits included, and answers from it', async () => {
+    const { fetch, requests } = fakeFetch(() => feedResponse());
+    const since = Date.UTC(2026, 10, 28, 16, 0, 0);
+    const answer = await new PublicGateway(CAPTURED_WIKI, { fetch }).listChanges(since);
+    expect(requests[0]!.url).toBe(
+      'http://127.0.0.1:8080/feed.php?type=rss2&mode=recent&view=pages&num=500&content=abstract&linkto=current&minor=1',
+    );
+    expect(answer.complete).toBe(true);
+    expect(answer.asOf).toBe(Date.UTC(2026, 10, 28, 16, 59, 37));
+    expect(answer.changes.map((c) => c.id)).toContain('metagpt');
+    // The feed cannot prove a deletion: fetching the page will.
+    expect(answer.changes.every((c) => !c.deleted)).toBe(true);
+    const times = answer.changes.map((c) => c.modified);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it('leaves out what changed well before `since`, and dates the pages it names', async () => {
+    const { fetch } = fakeFetch((r) => (r.url.includes('feed.php') ? feedResponse() : capturedWiki(r)));
+    const gateway = new PublicGateway(CAPTURED_WIKI, { fetch });
+    const items = parseRecentChangesFeed(captured('feed-recent').text, CAPTURED_WIKI)!;
+    const newest = Math.max(...items.map((i) => i.modified));
+    const answer = await gateway.listChanges(newest + 11 * 60_000);
+    expect(answer.changes).toEqual([]);
+    await gateway.listChanges(newest - 1000);
+    expect((await gateway.fetchPage('metagpt'))?.modified).toBe(items.find((i) => i.id === 'metagpt')!.modified);
+  });
+
+  it('asks If-Modified-Since its `since`, then If-None-Match the feed it read, and takes a 304 for no changes', async () => {
+    const headers: Array<[string | null, string | null]> = [];
+    let calls = 0;
+    const fetchImpl = async (_url: string, init?: RequestInit) => {
+      const sent = new Headers(init?.headers);
+      headers.push([sent.get('if-modified-since'), sent.get('if-none-match')]);
+      return ++calls === 1
+        ? feedResponse()
+        : new Response(null, { status: 304, headers: { 'last-modified': 'Sat, 28 Nov 2026 16:59:37 GMT', date: new Date(NOW).toUTCString() } });
+    };
+    const gateway = new PublicGateway(CAPTURED_WIKI, { fetch: fetchImpl });
+    const first = await gateway.listChanges(Date.UTC(2026, 10, 28, 16, 0, 0));
+    const second = await gateway.listChanges(first.asOf!);
+    expect(headers).toEqual([
+      ['Sat, 28 Nov 2026 16:00:00 GMT', null],
+      [null, '"abc"'],
+    ]);
+    expect(second).toEqual({ changes: [], complete: true, asOf: first.asOf });
+  });
+
+  it('says a full feed may have been cut, and a gap too long cannot be vouched for', async () => {
+    const { fetch } = fakeFetch(() => feedResponse());
+    expect((await new PublicGateway(CAPTURED_WIKI, { fetch }, { feedItems: 5 }).listChanges(NOW - 3_600_000)).complete).toBe(false);
+    expect((await new PublicGateway(CAPTURED_WIKI, { fetch }).listChanges(NOW - 8 * 86_400_000)).complete).toBe(false);
+  });
+
+  it('says changes cannot be listed where the feed is switched off, and refuses a feed that is not RSS', async () => {
+    const off = fakeFetch(() => new Response('<error>RSS feed is disabled.</error>', { status: 404, headers: { 'content-type': 'text/html' } }));
+    expect(await new PublicGateway(CAPTURED_WIKI, { fetch: off.fetch }).listChanges(NOW)).toEqual({ changes: [], complete: false });
+    const login = fakeFetch(() => new Response('<html><body>Log in</body></html>', { headers: { 'content-type': 'text/html' } }));
+    await expect(new PublicGateway(CAPTURED_WIKI, { fetch: login.fetch }).listChanges(NOW)).rejects.toMatchObject({
+      kind: 'bad-response',
+      message: 'http://127.0.0.1:8080 answered its recent-changes feed with something that is not RSS.',
+    });
   });
 });

@@ -75,4 +75,62 @@ describe('XmlRpcGateway', () => {
     const { fetch } = fakeFetch(() => new Response(xml, { headers: { 'content-type': 'text/xml' } }));
     await expect(new XmlRpcGateway(CAPTURED_WIKI, { fetch }).listPages()).rejects.toMatchObject({ kind: 'bad-response' });
   });
+
+  it('lists recent changes with wiki.getRecentChanges: a deletion is a page whose size is false', async () => {
+    const { fetch, requests } = fakeFetch(() => asResponse('xmlrpc-recent-changes'));
+    const since = Date.now() - 3_600_000;
+    const answer = await new XmlRpcGateway(CAPTURED_WIKI, { fetch }).listChanges(since);
+    const raw = decodeMethodResponse(captured('xmlrpc-recent-changes').text) as Array<{ name: string; version: number; size: number | false }>;
+    expect(answer.changes).toEqual(
+      raw.map((c) => ({ id: c.name, modified: c.version * 1000, deleted: c.size === false })).sort((a, b) => a.modified - b.modified || (a.id < b.id ? -1 : 1)),
+    );
+    expect(answer.changes.find((c) => c.id === 'guides:setup:first_steps')?.deleted).toBe(true);
+    expect(answer.changes.find((c) => c.id === 'autogen')?.deleted).toBe(false);
+    expect(answer.complete).toBe(true);
+    expect(requests[0]!.body).toContain(`<int>${Math.floor((since - 600_000) / 1000)}</int>`);
+  });
+
+  it('dates a page fetched after the changes by them, without a getPageInfo', async () => {
+    const { fetch, requests } = fakeFetch((r) => {
+      switch (methodOf(r)) {
+        case 'wiki.getRecentChanges':
+          return asResponse('xmlrpc-recent-changes');
+        case 'wiki.getPage':
+          return asResponse('xmlrpc-page');
+        case 'wiki.getPageHTML':
+          return asResponse('xmlrpc-page-html');
+        default:
+          return asResponse('xmlrpc-page-info');
+      }
+    });
+    const gateway = new XmlRpcGateway(CAPTURED_WIKI, { fetch });
+    const changes = await gateway.listChanges(Date.now() - 3_600_000);
+    const page = await gateway.fetchPage('autogen');
+    expect(page?.modified).toBe(changes.changes.find((c) => c.id === 'autogen')!.modified);
+    expect(requests.map(methodOf)).toEqual(['wiki.getRecentChanges', 'wiki.getPage', 'wiki.getPageHTML']);
+  });
+
+  it('reads the 2022 empty struct for "no changes" as no changes, and fault 321 of later releases too', async () => {
+    const empty = fakeFetch(() => asResponse('xmlrpc-recent-changes-none'));
+    expect((await new XmlRpcGateway(CAPTURED_WIKI, { fetch: empty.fetch }).listChanges(Date.now())).changes).toEqual([]);
+    const fault =
+      '<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>321</int></value></member>' +
+      '<member><name>faultString</name><value><string>There are no changes in the specified timeframe</string></value></member></struct></value></fault></methodResponse>';
+    const faulting = fakeFetch(() => new Response(fault, { headers: { 'content-type': 'text/xml' } }));
+    await expect(new XmlRpcGateway(CAPTURED_WIKI, { fetch: faulting.fetch }).listChanges(Date.now())).resolves.toMatchObject({ changes: [], complete: true });
+  });
+
+  it('asks with a ten-digit timestamp however old `since` is, and cannot vouch for more than 7 days', async () => {
+    const { fetch, requests } = fakeFetch(() => asResponse('xmlrpc-recent-changes-none'));
+    const gateway = new XmlRpcGateway(CAPTURED_WIKI, { fetch });
+    expect((await gateway.listChanges(0)).complete).toBe(false);
+    expect(requests[0]!.body).toContain('<int>1000000000</int>');
+    expect((await gateway.listChanges(Date.now() - 8 * 86_400_000)).complete).toBe(false);
+    expect((await new XmlRpcGateway(CAPTURED_WIKI, { fetch }, { recentDays: 14 }).listChanges(Date.now() - 8 * 86_400_000)).complete).toBe(true);
+  });
+
+  it('reports a refused recent-changes call as a denial', async () => {
+    const { fetch } = fakeFetch(() => asResponse('xmlrpc-version-not-anonymous'));
+    await expect(new XmlRpcGateway(CAPTURED_WIKI, { fetch }).listChanges(Date.now())).rejects.toMatchObject({ kind: 'denied', status: 401 });
+  });
 });

@@ -15,6 +15,7 @@ import {
   type XmlRpcValue,
 } from '../../../../services/wiki/xmlrpc';
 import { CAPTURED_WIKI, asResponse, captured, fakeFetch } from './captured';
+import { VirtualClock } from '../../../support/virtual-clock';
 
 const respond = (value: string) =>
   `<?xml version="1.0"?><methodResponse><params><param>${value}</param></params></methodResponse>`;
@@ -189,7 +190,7 @@ describe('the empty-struct trap', () => {
     const empty = decodeMethodResponse(captured('xmlrpc-unknown-method').text);
     expect(() => expectType(empty, 'array', 'dokuwiki.getPagelist', endpoint)).toThrow(XmlRpcRefusal);
     expect(() => expectType(empty, 'string', 'wiki.getPage', endpoint)).toThrow(
-      'http://wiki.example did not let an anonymous reader call wiki.getPage: it is not allowed or not known there.',
+      'http://wiki.example did not let this reader call wiki.getPage: it is not allowed or not known there.',
     );
     expect(expectType(empty, 'struct', 'wiki.getPageInfo', endpoint)).toEqual({});
   });
@@ -232,11 +233,24 @@ describe('XmlRpcClient', () => {
   });
 
   it('turns other HTTP errors into http errors', async () => {
-    const { fetch } = fakeFetch(() => new Response('oops', { status: 502 }));
-    await expect(new XmlRpcClient(CAPTURED_WIKI, { fetch }).call('wiki.getPage', ['x'])).rejects.toMatchObject({
+    const { fetch, requests } = fakeFetch(() => new Response('oops', { status: 502 }));
+    const clock = new VirtualClock();
+    await expect(new XmlRpcClient(CAPTURED_WIKI, { fetch, clock }).call('wiki.getPage', ['x'])).rejects.toMatchObject({
       kind: 'http',
       status: 502,
       message: 'http://127.0.0.1:8080 answered 502 to wiki.getPage.',
+    });
+    // A 502 may pass: asked again three times, after waits that grow.
+    expect(requests).toHaveLength(4);
+    expect(clock.sleeps).toHaveLength(3);
+  });
+
+  it('says to check the credentials when a call with credentials is refused', async () => {
+    const { fetch } = fakeFetch(() => asResponse('xmlrpc-version-not-anonymous'));
+    const client = new XmlRpcClient(CAPTURED_WIKI, { fetch, credentials: { user: 'editor', password: 'wrong' } });
+    await expect(client.call('dokuwiki.getVersion')).rejects.toMatchObject({
+      kind: 'denied',
+      message: "http://127.0.0.1:8080 refused dokuwiki.getVersion (HTTP 401): check the user name and password, or the API's allowed users.",
     });
   });
 
