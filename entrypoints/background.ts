@@ -8,8 +8,8 @@ import { defineBackground } from 'wxt/utils/define-background';
 import type { ToBackground } from '../lib/protocol';
 import { wikiPageUrl } from '../lib/wiki/urls';
 import { getArticleView } from '../services/article-view';
-import { rebuildDerivedData } from '../services/background/derived-data';
-import { openReader } from '../services/background/side-panel';
+import { ensureDerivedDataCurrent, rebuildDerivedData } from '../services/background/derived-data';
+import { openReader } from '../services/reader-panel';
 import { installStarterSnapshot } from '../services/background/starter-snapshot';
 import { createSyncCoordinator } from '../services/background/sync-coordinator';
 import { scheduleSync, SYNC_ALARM } from '../services/background/sync-schedule';
@@ -18,22 +18,27 @@ import { handleMessages, sendToContent } from '../services/messaging';
 import { createSearchService } from '../services/search/search-service';
 import { openDatabase, type Database } from '../services/store/db';
 import { runSync } from '../services/sync/sync-runner';
+import { browserLocks } from '../services/sync/sync-lock';
+import { estimateStorage } from '../services/sync/storage-usage';
 import { detectGateway } from '../services/wiki/detect';
 
 export default defineBackground(() => {
   let database: Promise<Database> | null = null;
   const openDb = () => (database ??= openDatabase());
   const search = createSearchService(openDb);
-  const rebuildDerived = (db: Database) => rebuildDerivedData(db, search);
+  const rebuildDerived = (db: Database) => rebuildDerivedData(db, { search });
 
+  // One sync at a time: this worker's promise, and a Web Lock across contexts.
   const sync = createSyncCoordinator({
     openDb,
     loadSettings,
     loadStatus: loadSyncStatus,
     saveStatus: saveSyncStatus,
     detectGateway: (wikiUrl) => detectGateway(wikiUrl),
-    runSync: ({ gateway, db, onProgress }) => runSync({ gateway, db, onProgress }),
+    runSync: (request) => runSync(request),
     rebuildDerived,
+    estimateStorage: () => estimateStorage(),
+    locks: browserLocks(),
   });
 
   handleMessages<ToBackground>({
@@ -77,10 +82,16 @@ export default defineBackground(() => {
     });
   });
 
-  // A sync cut short when the worker was stopped picks up again on its next wake.
-  void loadSyncStatus().then((status) => {
+  void (async () => {
+    // A worker stopped between a sync's swap and the rebuild of what derives
+    // from it finishes the rebuild now.
+    await ensureDerivedDataCurrent(await openDb(), { search }).catch(() => undefined);
+    // A sync cut short when the worker was stopped continues its stored run
+    // on the next wake. (One that failed waits for the next alarm or a
+    // "Sync now", so a wiki that is down is not asked on every wake.)
+    const status = await loadSyncStatus();
     if (status.phase !== 'idle') void sync.start();
-  });
+  })();
 
   browser.commands.onCommand.addListener((command) => {
     if (command !== 'next-term') return;

@@ -7,7 +7,7 @@
  * hang a panel on: the reader opens in a new tab.
  */
 import { browser } from 'wxt/browser';
-import { openReader, readerPath } from '../../services/background/side-panel';
+import { openReader, readerPath } from '../../services/reader-panel';
 
 export interface ArticleOpener {
   open(id: string): void;

@@ -12,7 +12,7 @@ import { OnThisPage, type PageTermsState } from '../../components/OnThisPage';
 import { SearchPanel } from '../../components/SearchPanel';
 import type { ArticleView, SearchHit } from '../../lib/protocol';
 import { wikiPageUrl } from '../../lib/wiki/urls';
-import { readerPath } from '../../services/background/side-panel';
+import { readerPath } from '../../services/reader-panel';
 
 export interface SidePanelServices {
   getArticle(id: string): Promise<ArticleView | null>;

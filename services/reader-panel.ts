@@ -10,7 +10,10 @@ export function readerPath(id: string): string {
 }
 
 export async function openReader(id: string, tabId: number | undefined): Promise<boolean> {
-  const path = readerPath(id);
+  // Chromium reloads an open panel only when setOptions is given a different
+  // path; the `at` parameter makes each request new, so a second card click
+  // on the same article brings it back after the reader followed links.
+  const path = `${readerPath(id)}&at=${Date.now()}`;
   const sidePanel = (browser as unknown as { sidePanel?: typeof browser.sidePanel }).sidePanel;
   if (sidePanel && tabId !== undefined) {
     try {
