@@ -181,7 +181,7 @@ export function OptionsForm({ settings, status, storage, onSaveWikiUrl, onSaveSe
 
       <section class="options-section" aria-labelledby={`${id}-sync`}>
         <h2 id={`${id}-sync`}>Sync</h2>
-        <SyncStatusView status={status} now={now} />
+        <SyncStatusView status={status} now={now} onRetry={onSync} />
         <div class="field-row">
           <button type="button" class="button" onClick={onSync} disabled={syncing}>
             Sync now

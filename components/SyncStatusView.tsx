@@ -27,6 +27,15 @@ export function timeAgo(then: number, now: number): string {
   return relative.format(-Math.max(1, Math.round(elapsed / size)), unit);
 }
 
+/** "about 2 minutes left", "less than a minute left". */
+export function timeLeft(seconds: number): string {
+  if (seconds < 50) return 'less than a minute left';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return `about ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} left`;
+  const hours = Math.round(minutes / 60);
+  return `about ${hours} ${hours === 1 ? 'hour' : 'hours'} left`;
+}
+
 export function articleCount(n: number): string {
   return `${count.format(n)} ${n === 1 ? 'article' : 'articles'}`;
 }
@@ -64,8 +73,9 @@ export function describeSyncStatus(status: SyncStatus, now: number): SyncStatusW
   if (status.phase === 'detecting') running = { text: `Syncing: contacting ${hostOf(status.wikiUrl)}`, done: 0, total: 0 };
   else if (status.phase === 'listing') running = { text: 'Syncing: listing the wiki’s pages', done: 0, total: 0 };
   else if (status.phase === 'fetching') {
+    const eta = status.etaSeconds !== undefined && status.done < status.total ? `, ${timeLeft(status.etaSeconds)}` : '';
     running = {
-      text: `Syncing: ${count.format(status.done)} of ${count.format(status.total)} ${status.total === 1 ? 'page' : 'pages'}`,
+      text: `Syncing: ${count.format(status.done)} of ${count.format(status.total)} ${status.total === 1 ? 'page' : 'pages'}${eta}`,
       done: status.done,
       total: status.total,
     };
@@ -77,9 +87,11 @@ export interface SyncStatusViewProps {
   status: SyncStatus | null;
   /** The clock, for tests; the view re-reads it every minute so "5 minutes ago" stays true. */
   now?: () => number;
+  /** Offered as "Try again" beside a failed sync's reason. */
+  onRetry?: () => void;
 }
 
-export function SyncStatusView({ status, now = Date.now }: SyncStatusViewProps) {
+export function SyncStatusView({ status, now = Date.now, onRetry }: SyncStatusViewProps) {
   const [, setTick] = useState(0);
   useEffect(() => {
     const timer = setInterval(() => setTick((t) => t + 1), 60_000);
@@ -94,10 +106,21 @@ export function SyncStatusView({ status, now = Date.now }: SyncStatusViewProps) 
     );
   }
   const words = describeSyncStatus(status, now());
+  const failed = status.last !== undefined && !status.last.ok;
   return (
     <div class="sync-status" role="status">
       <p class="sync-status-cache">{words.cache}.</p>
-      <p class={status.last && !status.last.ok ? 'sync-status-last is-error' : 'sync-status-last'}>{words.last}.</p>
+      <p class={failed ? 'sync-status-last is-error' : 'sync-status-last'}>
+        {words.last}.
+        {failed && !words.running && onRetry && (
+          <>
+            {' '}
+            <button type="button" class="button-quiet sync-status-retry" onClick={onRetry}>
+              Try again
+            </button>
+          </>
+        )}
+      </p>
       {words.running && (
         <div class="sync-status-running">
           <p>{words.running.text}</p>

@@ -34,6 +34,10 @@ export function PopupApp({ services }: { services: PopupServices }) {
   }, [services]);
 
   const syncing = status !== null && isSyncing(status);
+  const syncNow = () => {
+    setSyncError(null);
+    services.syncNow().catch((thrown: unknown) => setSyncError(thrown instanceof Error ? thrown.message : String(thrown)));
+  };
   return (
     <div class="popup">
       <header class="popup-header">
@@ -53,16 +57,8 @@ export function PopupApp({ services }: { services: PopupServices }) {
         <SearchPanel search={services.search} onChoose={(hit) => services.openArticle(hit.id)} suggestionsLabel="Recently updated" autoFocus />
       </main>
       <footer class="popup-footer">
-        <SyncStatusView status={status} />
-        <button
-          type="button"
-          class="button-quiet"
-          disabled={syncing}
-          onClick={() => {
-            setSyncError(null);
-            services.syncNow().catch((thrown: unknown) => setSyncError(thrown instanceof Error ? thrown.message : String(thrown)));
-          }}
-        >
+        <SyncStatusView status={status} onRetry={syncNow} />
+        <button type="button" class="button-quiet" disabled={syncing} onClick={syncNow}>
           Sync now
         </button>
         {syncError && (

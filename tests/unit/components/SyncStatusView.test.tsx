@@ -1,4 +1,4 @@
-import { cleanup, render, screen } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeSyncStatus, SyncStatusView, timeAgo } from '../../../components/SyncStatusView';
 import type { SyncStatus } from '../../../lib/sync/status';
@@ -81,5 +81,37 @@ describe('SyncStatusView', () => {
     expect(screen.getByRole('status').textContent).toBe('Reading the cache…');
     rerender(<SyncStatusView status={base} now={() => NOW} />);
     expect(screen.queryByRole('progressbar')).toBeNull();
+  });
+});
+
+describe('time left and retry', () => {
+  it('says how long the running sync still needs', () => {
+    const words = describeSyncStatus(
+      { wikiUrl: 'https://agentwiki.org/', source: 'xmlrpc', articleCount: 10, phase: 'fetching', done: 120, total: 3012, etaSeconds: 150 },
+      0,
+    );
+    expect(words.running?.text).toBe('Syncing: 120 of 3,012 pages, about 3 minutes left');
+  });
+
+  it('offers "Try again" beside a failed sync', () => {
+    let retried = 0;
+    const view = render(
+      <SyncStatusView
+        status={{
+          wikiUrl: 'https://agentwiki.org/',
+          source: 'snapshot',
+          articleCount: 43,
+          phase: 'idle',
+          done: 0,
+          total: 0,
+          last: { ok: false, finishedAt: 0, fetched: 0, removed: 0, error: 'https://agentwiki.org/ cannot be reached.' },
+        }}
+        now={() => 60_000}
+        onRetry={() => retried++}
+      />,
+    );
+    expect(view.getByRole('status').textContent).toContain('cannot be reached');
+    fireEvent.click(view.getByRole('button', { name: 'Try again' }));
+    expect(retried).toBe(1);
   });
 });
