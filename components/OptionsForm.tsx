@@ -8,6 +8,8 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { normalizeWikiUrl, SYNC_INTERVAL_CHOICES, type Settings } from '../lib/settings/settings';
 import { isSyncing, type SyncStatus } from '../lib/sync/status';
 import { SyncStatusView } from './SyncStatusView';
+import { TermOptions } from './TermOptions';
+import { WikiAccessOptions } from './WikiAccessOptions';
 
 export interface StorageUse {
   /** Bytes used by the extension's storage. */
@@ -27,6 +29,8 @@ export interface OptionsFormProps {
   onSaveWikiUrl: (url: string) => Promise<string | null>;
   onSaveSettings: (settings: Settings) => Promise<void>;
   onSyncNow: () => Promise<void>;
+  /** The title of the cached article with this id, or null (to check an alias's article). */
+  findArticle: (id: string) => Promise<string | null>;
   now?: () => number;
 }
 
@@ -65,7 +69,7 @@ export function parseSite(input: string): SiteCheck {
 
 type Notice = { kind: 'info' | 'error'; text: string } | null;
 
-export function OptionsForm({ settings, status, storage, onSaveWikiUrl, onSaveSettings, onSyncNow, now }: OptionsFormProps) {
+export function OptionsForm({ settings, status, storage, onSaveWikiUrl, onSaveSettings, onSyncNow, findArticle, now }: OptionsFormProps) {
   const id = useId();
   const [wikiDraft, setWikiDraft] = useState(settings.wikiUrl);
   const [wikiNotice, setWikiNotice] = useState<Notice>(null);
@@ -179,6 +183,8 @@ export function OptionsForm({ settings, status, storage, onSaveWikiUrl, onSaveSe
         </p>
       </section>
 
+      <WikiAccessOptions settings={settings} onSave={save} />
+
       <section class="options-section" aria-labelledby={`${id}-sync`}>
         <h2 id={`${id}-sync`}>Sync</h2>
         <SyncStatusView status={status} now={now} onRetry={onSync} />
@@ -256,6 +262,8 @@ export function OptionsForm({ settings, status, storage, onSaveWikiUrl, onSaveSe
           {siteNotice?.text}
         </p>
       </section>
+
+      <TermOptions settings={settings} onSave={save} findArticle={findArticle} />
     </div>
   );
 }

@@ -16,6 +16,8 @@ export interface OptionsServices {
   loadStatus(): Promise<SyncStatus>;
   watchStatus(onChange: (status: SyncStatus) => void): () => void;
   syncNow(): Promise<unknown>;
+  /** The title of the cached article with this id, or null. */
+  findArticle(id: string): Promise<string | null>;
   permissions: Pick<HostPermissions, 'covers' | 'request'>;
   estimateStorage(): Promise<StorageUse | null>;
 }
@@ -89,6 +91,7 @@ export function OptionsPage({ services }: { services: OptionsServices }) {
       onSyncNow={async () => {
         await services.syncNow();
       }}
+      findArticle={services.findArticle}
     />
   );
 }

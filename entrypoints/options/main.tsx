@@ -23,6 +23,7 @@ render(
       loadStatus: loadSyncStatus,
       watchStatus: (onChange) => watchLocal('syncStatus', (status) => status && onChange(status)),
       syncNow: () => sendToBackground('sync:start', {}),
+      findArticle: async (id) => (await sendToBackground('card:get', { id }))?.title ?? null,
       permissions,
       estimateStorage: async () => {
         const { usage } = await navigator.storage.estimate();

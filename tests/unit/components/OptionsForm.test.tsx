@@ -17,6 +17,7 @@ function setup(overrides: Partial<OptionsFormProps> = {}) {
     onSaveWikiUrl: vi.fn(async () => null),
     onSaveSettings: vi.fn(async () => {}),
     onSyncNow: vi.fn(async () => {}),
+    findArticle: vi.fn(async (id: string) => (id === 'metagpt' ? 'MetaGPT: Multi-Agent Framework with SOPs' : null)),
     ...overrides,
   };
   render(<OptionsForm {...props} />);

@@ -24,6 +24,7 @@ function services(covers: boolean, granted: boolean) {
     loadStatus: vi.fn(async () => STATUS),
     watchStatus: vi.fn(() => () => undefined),
     syncNow: vi.fn(async () => STATUS),
+    findArticle: vi.fn(async () => null),
     permissions: { covers: vi.fn(() => covers), request: vi.fn(async () => granted) },
     estimateStorage: vi.fn(async () => ({ usage: 2_500_000 })),
   } satisfies OptionsServices;

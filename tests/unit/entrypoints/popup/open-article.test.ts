@@ -24,7 +24,11 @@ describe('createArticleOpener', () => {
     await settle();
     opener.open('papers:react');
     // Both calls happen before anything is awaited: the gesture is still live.
-    expect(sidePanel.setOptions).toHaveBeenCalledWith({ tabId: 5, path: 'sidepanel.html?id=papers%3Areact', enabled: true });
+    expect(sidePanel.setOptions).toHaveBeenCalledWith({
+      tabId: 5,
+      path: expect.stringMatching(/^sidepanel\.html\?id=papers%3Areact&at=\d+$/),
+      enabled: true,
+    });
     expect(sidePanel.open).toHaveBeenCalledWith({ tabId: 5 });
     await vi.waitFor(() => expect(opened).toHaveBeenCalled());
   });
