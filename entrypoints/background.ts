@@ -34,7 +34,11 @@ export default defineBackground(() => {
     loadSettings,
     loadStatus: loadSyncStatus,
     saveStatus: saveSyncStatus,
-    detectGateway: (wikiUrl) => detectGateway(wikiUrl),
+    detectGateway: (settings) =>
+      detectGateway(settings.wikiUrl, undefined, {
+        source: settings.source,
+        ...(settings.credentials ? { credentials: settings.credentials } : {}),
+      }),
     runSync: (request) => runSync(request),
     rebuildDerived,
     estimateStorage: () => estimateStorage(),

@@ -3,6 +3,13 @@
  * holds: pure, so every rule below is a unit test.
  */
 import type { PageListing } from '../article';
+import type { PageChange } from '../wiki/gateway';
+
+/** What the sync knows of a cached page: its modification time, and the md5 of its text when a listing said. */
+export interface StoredPage {
+  modified: number;
+  hash?: string;
+}
 
 export interface SyncPlan {
   /** Pages to fetch: new, changed, or of unknown age. In listing order. */
@@ -31,7 +38,7 @@ export interface PlanOptions {
 
 export function planSync(
   listing: readonly PageListing[],
-  stored: ReadonlyMap<string, { modified: number }>,
+  stored: ReadonlyMap<string, StoredPage>,
   options: PlanOptions = {},
 ): SyncPlan {
   const toFetch: string[] = [];
@@ -45,7 +52,10 @@ export function planSync(
     const cached = stored.get(page.id);
     // modified 0 means the wiki did not say when the page changed (its public
     // pages carry no date), so only fetching it again can tell.
-    if (options.refetchAll || !cached || page.modified === 0 || cached.modified !== page.modified) {
+    // Same date but another text hash: the page changed without its date
+    // moving (copied with its times kept, restored by an admin).
+    const hashDiffers = page.hash !== undefined && cached?.hash !== undefined && page.hash !== cached.hash;
+    if (options.refetchAll || !cached || page.modified === 0 || cached.modified !== page.modified || hashDiffers) {
       toFetch.push(page.id);
     } else {
       unchanged++;
@@ -54,6 +64,50 @@ export function planSync(
   const toRemove: string[] = [];
   for (const id of stored.keys()) if (!listed.has(id)) toRemove.push(id);
   return { toFetch, toRemove, unchanged, wouldEmptyCache: listed.size === 0 && stored.size > 0 };
+}
+
+/**
+ * The plan of an incremental sync, from the wiki's recent changes (oldest
+ * first, as gateways return them) and what the cache holds:
+ * - a page changed more than once counts once, as its last change says;
+ * - a changed page is fetched unless the cache already holds it at that very
+ *   time (the changes are asked from a little before the last sync began, so
+ *   some were already fetched by it);
+ * - a deleted page is removed if cached;
+ * - `retry` (pages an earlier sync could not read) are fetched again unless
+ *   the wiki deleted them since.
+ */
+export function planFromChanges(
+  changes: readonly PageChange[],
+  stored: ReadonlyMap<string, StoredPage>,
+  retry: readonly string[] = [],
+): SyncPlan {
+  const last = new Map<string, PageChange>();
+  for (const change of changes) {
+    // delete + set: the map's order becomes the order of each page's last change.
+    last.delete(change.id);
+    last.set(change.id, change);
+  }
+  const toFetch: string[] = [];
+  const toRemove: string[] = [];
+  let unchanged = 0;
+  for (const change of last.values()) {
+    const cached = stored.get(change.id);
+    if (change.deleted) {
+      if (cached) toRemove.push(change.id);
+    } else if (!cached || change.modified === 0 || cached.modified !== change.modified) {
+      toFetch.push(change.id);
+    } else {
+      unchanged++;
+    }
+  }
+  const planned = new Set(toFetch);
+  for (const id of retry) {
+    if (planned.has(id) || last.get(id)?.deleted) continue;
+    planned.add(id);
+    toFetch.push(id);
+  }
+  return { toFetch, toRemove, unchanged, wouldEmptyCache: false };
 }
 
 /**

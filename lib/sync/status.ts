@@ -7,6 +7,14 @@ export type SyncPhase = 'idle' | 'detecting' | 'listing' | 'fetching' | 'indexin
 /** How the articles were read: the wiki's JSON-RPC or XML-RPC API, its public pages, or the bundled snapshot. */
 export type ArticleSource = 'jsonrpc' | 'xmlrpc' | 'public' | 'snapshot';
 
+/**
+ * How a sync finds what to fetch: 'incremental' asks the wiki what changed
+ * since the last sync; 'full' compares the wiki's whole page list with the
+ * cache (the first sync, a new wiki, a gap longer than the wiki keeps its
+ * recent changes, or a periodic check).
+ */
+export type SyncKind = 'full' | 'incremental';
+
 export interface SyncOutcome {
   ok: boolean;
   /** Unix ms when the sync ended. */
@@ -17,6 +25,12 @@ export interface SyncOutcome {
   removed: number;
   /** A sentence for the user when ok is false. */
   error?: string;
+  /** How the sync found what to fetch. */
+  kind?: SyncKind;
+  /** Pages that could not be read this time; their cached copies stay and the next sync tries them again. */
+  skipped?: number;
+  /** How long the sync took, in milliseconds. */
+  durationMs?: number;
 }
 
 export interface SyncStatus {
@@ -35,6 +49,16 @@ export interface SyncStatus {
   startedAt?: number;
   /** The last finished sync. */
   last?: SyncOutcome;
+  /** What the running sync does. */
+  kind?: SyncKind;
+  /** The running sync continues one that was cut short (the browser stopped the background, the network dropped). */
+  resumed?: boolean;
+  /** Seconds the running phase still needs, estimated from its rate so far; absent until there is a rate to tell. */
+  etaSeconds?: number;
+  /** Bytes the extension stores (navigator.storage.estimate), when the browser says. */
+  usageBytes?: number;
+  /** Bytes the browser lets the extension store, when it says. */
+  quotaBytes?: number;
 }
 
 export const isSyncing = (status: SyncStatus): boolean => status.phase !== 'idle';

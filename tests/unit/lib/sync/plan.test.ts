@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PageListing } from '../../../../lib/article';
-import { MAX_PAGE_FAILURES, planSync, tooManyPageFailures } from '../../../../lib/sync/plan';
+import { MAX_PAGE_FAILURES, planFromChanges, planSync, tooManyPageFailures } from '../../../../lib/sync/plan';
 
 const stored = (entries: Record<string, number>) =>
   new Map(Object.entries(entries).map(([id, modified]) => [id, { modified }]));
@@ -55,6 +55,25 @@ describe('planSync', () => {
     expect(plan.unchanged).toBe(0);
   });
 
+  it('refetches a page whose listed text hash differs from the cached one, though its date did not move', () => {
+    const cached = new Map([
+      ['copied', { modified: 1000, hash: 'aaa' }],
+      ['same', { modified: 1000, hash: 'bbb' }],
+      ['unknown', { modified: 1000 }],
+    ]);
+    const plan = planSync(
+      [
+        { id: 'copied', modified: 1000, hash: 'zzz' },
+        { id: 'same', modified: 1000, hash: 'bbb' },
+        // No cached hash to compare with: the date decides.
+        { id: 'unknown', modified: 1000, hash: 'ccc' },
+      ],
+      cached,
+    );
+    expect(plan.toFetch).toEqual(['copied']);
+    expect(plan.unchanged).toBe(2);
+  });
+
   it('flags an empty listing over a filled cache, and only then', () => {
     expect(planSync([], stored({ a: 1 })).wouldEmptyCache).toBe(true);
     expect(planSync([], new Map()).wouldEmptyCache).toBe(false);
@@ -71,5 +90,40 @@ describe('tooManyPageFailures', () => {
   it('tolerates a small share of a large sync', () => {
     expect(tooManyPageFailures(60, 3000)).toBe(false);
     expect(tooManyPageFailures(61, 3000)).toBe(true);
+  });
+});
+
+describe('planFromChanges', () => {
+  const change = (id: string, modified: number, deleted = false) => ({ id, modified, deleted });
+
+  it('fetches changed pages the cache does not hold at that date, and removes deleted cached pages', () => {
+    const plan = planFromChanges(
+      [change('edited', 3000), change('already', 1000), change('created', 4000), change('deleted', 5000, true), change('never_cached', 6000, true)],
+      stored({ edited: 2000, already: 1000, deleted: 1000 }),
+    );
+    expect(plan).toEqual({ toFetch: ['edited', 'created'], toRemove: ['deleted'], unchanged: 1, wouldEmptyCache: false });
+  });
+
+  it('follows the last change of a page changed several times, in the order of last changes', () => {
+    const plan = planFromChanges(
+      [change('a', 1), change('b', 2), change('a', 3, true), change('b', 4, true), change('b', 5)],
+      stored({ a: 0, b: 0 }),
+    );
+    expect(plan.toFetch).toEqual(['b']);
+    expect(plan.toRemove).toEqual(['a']);
+  });
+
+  it('fetches a change without a date, whatever the cache holds', () => {
+    expect(planFromChanges([change('p', 0)], stored({ p: 0 })).toFetch).toEqual(['p']);
+  });
+
+  it('adds the pages to retry, once, unless the wiki deleted them since', () => {
+    const plan = planFromChanges([change('a', 5), change('gone', 6, true)], stored({ a: 1, gone: 1, broken: 1 }), ['a', 'broken', 'gone']);
+    expect(plan.toFetch).toEqual(['a', 'broken']);
+    expect(plan.toRemove).toEqual(['gone']);
+  });
+
+  it('never asks to empty the cache: recent changes only add, edit and delete', () => {
+    expect(planFromChanges([], stored({ a: 1 })).wouldEmptyCache).toBe(false);
   });
 });

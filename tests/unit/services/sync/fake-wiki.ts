@@ -1,10 +1,13 @@
 /**
  * A small wiki in memory behind the WikiGateway interface, for testing the
  * sync without a server: pages can be edited, deleted, made to fail, and
- * every fetch is recorded with how many ran at once.
+ * every fetch is recorded with how many ran at once. Edits made through
+ * `edit`/`remove` are also logged as recent changes, like DokuWiki's
+ * changelog; edits made on `pages` directly are not (an edit recent changes
+ * never report).
  */
 import type { Article, PageListing } from '../../../../lib/article';
-import type { FetchedPage, WikiGateway } from '../../../../lib/wiki/gateway';
+import type { ChangesSince, FetchedPage, PageChange, WikiGateway } from '../../../../lib/wiki/gateway';
 
 export interface FakePage {
   raw: string;
@@ -14,6 +17,8 @@ export interface FakePage {
 export class FakeWiki implements WikiGateway {
   readonly kind = 'xmlrpc' as const;
   readonly pages = new Map<string, FakePage>();
+  /** The changelog: every edit and deletion made through edit() and remove(), oldest first. */
+  readonly changelog: PageChange[] = [];
   readonly fetched: string[] = [];
   /** Makes fetchPage of an id throw. */
   readonly failures = new Map<string, () => Error>();
@@ -26,7 +31,17 @@ export class FakeWiki implements WikiGateway {
   inFlight = 0;
   maxInFlight = 0;
   listCalls = 0;
+  /** Every `since` listChanges was asked with. */
+  readonly changesAsked: number[] = [];
   datedListing = true;
+  /** Text hashes in the listing, as DokuWiki's getPagelist gives them. */
+  hashedListing = false;
+  /** Changes older than this are forgotten (DokuWiki's recent_days); asking from before it is answered incomplete. */
+  keepsChangesSince = 0;
+  /** Makes listChanges throw. */
+  changesFailure: (() => Error) | null = null;
+  /** The wiki's clock, for ChangesSince.asOf; null: the wiki does not say. */
+  clock: (() => number) | null = null;
 
   constructor(
     readonly wikiUrl = 'http://wiki.test/',
@@ -35,9 +50,36 @@ export class FakeWiki implements WikiGateway {
     for (const [id, page] of Object.entries(pages)) this.pages.set(id, page);
   }
 
+  /** Creates or edits a page, logging the change. */
+  edit(id: string, raw: string, modified: number): void {
+    this.pages.set(id, { raw, modified });
+    this.changelog.push({ id, modified, deleted: false });
+  }
+
+  /** Deletes a page, logging the change. */
+  remove(id: string, at: number): void {
+    this.pages.delete(id);
+    this.changelog.push({ id, modified: at, deleted: true });
+  }
+
   async listPages(): Promise<PageListing[]> {
     this.listCalls++;
-    return [...this.pages].map(([id, page]) => ({ id, modified: this.datedListing ? page.modified : 0 }));
+    return [...this.pages].map(([id, page]) => {
+      const listing: PageListing = { id, modified: this.datedListing ? page.modified : 0 };
+      if (this.hashedListing) listing.hash = fakeHash(page.raw);
+      return listing;
+    });
+  }
+
+  async listChanges(since: number): Promise<ChangesSince> {
+    this.changesAsked.push(since);
+    if (this.changesFailure) throw this.changesFailure();
+    const answer: ChangesSince = {
+      changes: this.changelog.filter((change) => change.modified >= since),
+      complete: since >= this.keepsChangesSince,
+    };
+    if (this.clock) answer.asOf = this.clock();
+    return answer;
   }
 
   async fetchPage(id: string, signal?: AbortSignal): Promise<FetchedPage | null> {
@@ -69,6 +111,13 @@ export class FakeWiki implements WikiGateway {
       this.inFlight--;
     }
   }
+}
+
+/** Stands in for md5: any function of the text that changes with it will do. */
+export function fakeHash(raw: string): string {
+  let h = 0;
+  for (let i = 0; i < raw.length; i++) h = (Math.imul(h, 31) + raw.charCodeAt(i)) | 0;
+  return `h${(h >>> 0).toString(16)}`;
 }
 
 /** A stand-in for lib/wiki/extract.ts: enough of an Article to check what the sync stores. */
