@@ -26,7 +26,8 @@ export default defineBackground(() => {
   let database: Promise<Database> | null = null;
   const openDb = () => (database ??= openDatabase());
   const search = createSearchService(openDb);
-  const rebuildDerived = (db: Database) => rebuildDerivedData(db, { search });
+  const derivedDeps = { search, termSettings: loadSettings };
+  const rebuildDerived = (db: Database) => rebuildDerivedData(db, derivedDeps);
 
   // One sync at a time: this worker's promise, and a Web Lock across contexts.
   const sync = createSyncCoordinator({
@@ -84,12 +85,16 @@ export default defineBackground(() => {
       // A new wiki: fetch its articles now rather than at the next alarm.
       if (status.wikiUrl !== settings.wikiUrl) void sync.start();
     });
+    // New aliases or the everyday-words choice: rebuild the term table now.
+    void openDb()
+      .then((db) => ensureDerivedDataCurrent(db, derivedDeps))
+      .catch(() => undefined);
   });
 
   void (async () => {
     // A worker stopped between a sync's swap and the rebuild of what derives
     // from it finishes the rebuild now.
-    await ensureDerivedDataCurrent(await openDb(), { search }).catch(() => undefined);
+    await ensureDerivedDataCurrent(await openDb(), derivedDeps).catch(() => undefined);
     // A sync cut short when the worker was stopped continues its stored run
     // on the next wake. (One that failed waits for the next alarm or a
     // "Sync now", so a wiki that is down is not asked on every wake.)

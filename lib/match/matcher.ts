@@ -13,6 +13,7 @@
  */
 import { canonicalGap, exactForm, firstKeyOf, foldCase, hashKey, TokenCursor } from './normalize';
 import type { TermTable } from './table';
+import { HeadFilter, shardOfHash, type TermTableIndex } from './table-shards';
 
 export interface TermMatch {
   /** Offsets in the original text, end exclusive. */
@@ -35,12 +36,24 @@ export interface MatchEvidence {
 }
 
 export interface Matcher {
-  /** Every term in the text, leftmost first, longest at each position, never overlapping. */
-  findAll(text: string, evidence?: MatchEvidence): TermMatch[];
-  /** Number of alias phrases compiled. */
+  /**
+   * Every term in the text, leftmost first, longest at each position, never
+   * overlapping. With a sharded table, `missing` receives the shards the text
+   * may need that are not loaded yet: when it grew, the matches may be
+   * incomplete — load those shards (`addShard`) and ask again.
+   */
+  findAll(text: string, evidence?: MatchEvidence, missing?: Set<number>): TermMatch[];
+  /** Number of alias phrases in the table. */
   readonly termCount: number;
   /** Whether the table has any acronym or inner-capital word that can serve as a signal. */
   readonly hasSignals: boolean;
+  /** Shards of the table: 1 for a whole table, which is loaded from the start. */
+  readonly shardCount: number;
+  hasShard(k: number): boolean;
+  /** Adds shard `k`, read from storage; an empty table for one that could not be read. */
+  addShard(k: number, shard: TermTable): void;
+  /** The title of an article that a loaded shard names. */
+  titleOf(id: string): string | undefined;
 }
 
 interface TrieNode {
@@ -60,35 +73,50 @@ const SIMPLE = 2;
 const UPPER = 4;
 
 /**
- * Compiles a term table. Keys are the stored phrase tokens as they are: the
- * table keeps acronyms in their case and folds every other token, so a
- * token with a capital is matched exactly and any other case-insensitively.
+ * Compiles a whole term table. Keys are the stored phrase tokens as they
+ * are: the table keeps acronyms in their case and folds every other token, so
+ * a token with a capital is matched exactly and any other case-insensitively.
  *
  * Compiling runs on every page load, in code the engine has not optimised
  * yet, so it does no work per phrase: it makes a Set of the table's `heads`
- * (the distinct first tokens, listed by the builder) and a bit set of their
- * hashes. The trie below a head is built the first time a page contains that
- * head, from the head's group of phrases. Measured in Chromium on a fresh
- * page, 3,000 articles: a per-phrase compile loop took 7–8 ms cold.
+ * (the distinct first tokens, listed by the builder) and a Bloom filter of
+ * their hashes. The trie below a head is built the first time a page
+ * contains that head, from the head's group of phrases. Measured in Chromium
+ * on a fresh page, 3,000 articles: a per-phrase compile loop took 7–8 ms cold.
  *
- * In the hot loop, an ASCII token is first tested against the bit set with
+ * In the hot loop, an ASCII token is first tested against the filter with
  * the hash the tokenizer computed while scanning it, so most tokens are
  * rejected without making a string.
  */
 export function compileMatcher(table: TermTable): Matcher {
-  return new TrieMatcher(table);
+  const heads = table.heads.filter((h): h is string => typeof h === 'string');
+  const matcher = new TrieMatcher(
+    HeadFilter.fromHashes(heads.map(hashKey)),
+    1,
+    // Heads are sorted by code unit, capitals first: this stops early.
+    heads.some((head) => INNER_CAPITAL.test(head)),
+    table.terms.length,
+  );
+  matcher.addShard(0, table);
+  return matcher;
+}
+
+/**
+ * A matcher over a sharded table (table-shards.ts): it knows from the index
+ * which words may be heads, and matches those whose shard has been added.
+ */
+export function compileShardedMatcher(index: TermTableIndex): Matcher {
+  return new TrieMatcher(HeadFilter.of(index.filter, index.filterBits), index.shards, index.hasSignals, index.terms);
 }
 
 class TrieMatcher implements Matcher {
-  readonly termCount: number;
-  readonly hasSignals: boolean;
-  private readonly heads: ReadonlySet<string>;
-  /** One bit per hash of a head (its low bits): a clear bit means "no head". */
-  private readonly headBits: Uint32Array;
-  private readonly headMask: number;
+  /** Heads of the loaded shards. */
+  private readonly heads = new Set<string>();
+  private readonly shards: (TermTable | undefined)[];
   /** Head -> the trie of the phrases that start with it (null: none do). */
   private readonly roots = new Map<string, TrieNode | null>();
-  private readonly ownerLists = new Map<number | string, string[] | null>();
+  private readonly ownerLists = new Map<string, string[] | null>();
+  private readonly titles = new Map<string, string>();
 
   // Token arrays reused between calls: findAll runs once per block of a page.
   private starts = new Int32Array(256);
@@ -99,47 +127,59 @@ class TrieMatcher implements Matcher {
   private lower: string | null = null;
   private bestEnd = -1;
   private best: TrieNode | null = null;
+  private missing: Set<number> | undefined;
 
-  constructor(private readonly table: TermTable) {
-    this.termCount = table.terms.length;
-    this.heads = new Set(table.heads);
-    // Heads are sorted by code unit, capitals first: this stops early.
-    this.hasSignals = table.heads.some((head) => typeof head === 'string' && INNER_CAPITAL.test(head));
-    // 16 bits per head: about 6% of tokens that start nothing pass the test.
-    let bits = 1 << 10;
-    while (bits < table.heads.length * 16) bits *= 2;
-    this.headMask = bits - 1;
-    this.headBits = new Uint32Array(bits >>> 5);
-    for (const head of table.heads) {
-      if (typeof head !== 'string') continue;
-      const h = hashKey(head) & this.headMask;
-      this.headBits[h >>> 5]! |= 1 << (h & 31);
-    }
+  constructor(
+    private readonly filter: HeadFilter,
+    readonly shardCount: number,
+    readonly hasSignals: boolean,
+    readonly termCount: number,
+  ) {
+    this.shards = new Array<TermTable | undefined>(shardCount);
   }
 
-  findAll(text: string, evidence?: MatchEvidence): TermMatch[] {
+  hasShard(k: number): boolean {
+    return this.shards[k] !== undefined;
+  }
+
+  addShard(k: number, shard: TermTable): void {
+    if (!(k >= 0 && k < this.shardCount) || this.shards[k]) return;
+    this.shards[k] = shard;
+    for (const head of shard.heads) if (typeof head === 'string') this.heads.add(head);
+    shard.ids.forEach((id, i) => {
+      const title = shard.titles[i];
+      if (typeof id === 'string' && typeof title === 'string' && !this.titles.has(id)) this.titles.set(id, title);
+    });
+  }
+
+  titleOf(id: string): string | undefined {
+    return this.titles.get(id);
+  }
+
+  findAll(text: string, evidence?: MatchEvidence, missing?: Set<number>): TermMatch[] {
     const count = this.tokenize(text);
     const matches: TermMatch[] = [];
     if (count === 0) return matches;
     this.text = text;
+    this.missing = missing;
     const lowered = text.toLowerCase();
     // toLowerCase can change the length ("İ" → "i̇"): then fold token by token.
     this.lower = lowered.length === text.length ? lowered : null;
-    const heads = this.heads;
-    const bits = this.headBits;
-    const mask = this.headMask;
     let i = 0;
     while (i < count) {
       const flags = this.flags[i]!;
       let candidate: boolean;
+      let folded: string | null = null;
       if (flags & ASCII) {
-        const h = this.hashes[i]! & mask;
-        candidate = (bits[h >>> 5]! & (1 << (h & 31))) !== 0 && heads.has(this.foldedKey(i));
-      } else candidate = heads.has(this.foldedKey(i));
+        candidate = this.mayBeHead(this.hashes[i]!) && this.heads.has((folded = this.foldedKey(i)));
+      } else {
+        folded = this.foldedKey(i);
+        candidate = this.mayBeHead(hashKey(folded)) && this.heads.has(folded);
+      }
       // Capitals: the token may start an acronym, whose key keeps its case.
       if (flags & UPPER) {
         const exact = this.exactKey(i);
-        if (heads.has(exact)) {
+        if (exact !== (folded ??= this.foldedKey(i)) && this.mayBeHead(hashKey(exact)) && this.heads.has(exact)) {
           candidate = true;
           if (evidence && INNER_CAPITAL.test(exact)) evidence.signals.add(exact);
         }
@@ -161,7 +201,23 @@ class TrieMatcher implements Matcher {
     }
     this.text = '';
     this.lower = null;
+    this.missing = undefined;
     return matches;
+  }
+
+  /**
+   * Whether a key of this hash may be a head of a loaded shard; a head of a
+   * shard not loaded yet is reported missing and counts as none.
+   */
+  private mayBeHead(hash: number): boolean {
+    // The first probe, inline: it turns away about four words in five.
+    const chars = this.filter.chars;
+    if (!(((chars.charCodeAt((hash >>> 4) & (chars.length - 1)) - 0x20) >> (hash & 15) % 15) & 1)) return false;
+    if (!this.filter.mayContain(hash)) return false;
+    const k = this.shardCount === 1 ? 0 : shardOfHash(hash, this.shardCount);
+    if (this.shards[k]) return true;
+    this.missing?.add(k);
+    return false;
   }
 
   /**
@@ -195,30 +251,35 @@ class TrieMatcher implements Matcher {
 
   /**
    * The trie of the phrases whose first token is `head`, built on first use
-   * from the head's group of the table (found by binary search in `heads`).
-   * A phrase whose first token is not the head (a damaged table) is passed over.
+   * from the head's group in its shard (found by binary search in the shard's
+   * `heads`). A phrase whose first token is not the head (a damaged table)
+   * is passed over.
    */
   private rootFor(head: string): TrieNode | null {
     const known = this.roots.get(head);
     if (known !== undefined) return known;
-    const { heads, headStarts, terms } = this.table;
-    let low = 0;
-    let high = heads.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (heads[mid]! < head) low = mid + 1;
-      else high = mid;
-    }
+    const k = this.shardCount === 1 ? 0 : shardOfHash(hashKey(head), this.shardCount);
+    const table = this.shards[k];
     let root: TrieNode | null = null;
-    if (heads[low] === head) {
-      const end = Math.min(headStarts[low + 1] ?? terms.length, terms.length);
-      for (let t = Math.max(0, headStarts[low]!); t < end; t++) {
-        const phrase = terms[t];
-        if (typeof phrase !== 'string' || firstKeyOf(phrase) !== head) continue;
-        const ids = this.idsOf(this.table.owners[t]);
-        if (!ids) continue;
-        root ??= { ids: null, children: null, strong: false };
-        this.insert(root, phrase, ids);
+    if (table) {
+      const { heads, headStarts, terms } = table;
+      let low = 0;
+      let high = heads.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (heads[mid]! < head) low = mid + 1;
+        else high = mid;
+      }
+      if (heads[low] === head) {
+        const end = Math.min(headStarts[low + 1] ?? terms.length, terms.length);
+        for (let t = Math.max(0, headStarts[low]!); t < end; t++) {
+          const phrase = terms[t];
+          if (typeof phrase !== 'string' || firstKeyOf(phrase) !== head) continue;
+          const ids = this.idsOf(table, k, table.owners[t]);
+          if (!ids) continue;
+          root ??= { ids: null, children: null, strong: false };
+          this.insert(root, phrase, ids);
+        }
       }
     }
     this.roots.set(head, root);
@@ -248,12 +309,12 @@ class TrieMatcher implements Matcher {
   }
 
   /** The ids of a term's owners; null when the entry points nowhere (a damaged table). */
-  private idsOf(owners: number | number[] | undefined): string[] | null {
+  private idsOf(table: TermTable, k: number, owners: number | number[] | undefined): string[] | null {
     if (owners === undefined) return null;
-    const key = typeof owners === 'number' ? owners : String(owners);
+    const key = `${k}:${String(owners)}`;
     let ids = this.ownerLists.get(key);
     if (ids === undefined) {
-      const list = (Array.isArray(owners) ? owners : [owners]).map((o) => this.table.ids[o]);
+      const list = (Array.isArray(owners) ? owners : [owners]).map((o) => table.ids[o]);
       ids = list.length && list.every((id): id is string => typeof id === 'string') ? list : null;
       this.ownerLists.set(key, ids);
     }

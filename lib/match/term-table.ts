@@ -7,11 +7,18 @@
 import type { Article } from '../article';
 import { isCommonWord, isFunctionWord } from './common-words';
 import { canonicalPhrase, firstKeyOf, foldCase, isCaseSensitiveToken, tokenize, type Token } from './normalize';
+import { fail, ok, type Result } from '../result';
 import { TERM_TABLE_VERSION, type TermTable } from './table';
 
 export { ownerIds, parseTermTable, TERM_TABLE_VERSION, type TermTable } from './table';
 
 export type TermSource = Pick<Article, 'id' | 'title' | 'summary' | 'boldTerms'>;
+
+/** A phrase and the article it names, as the user adds or removes it (Settings.customAliases, removedAliases). */
+export interface AliasRule {
+  readonly alias: string;
+  readonly id: string;
+}
 
 export interface TermTableOptions {
   /**
@@ -20,6 +27,68 @@ export interface TermTableOptions {
    * last namespace segment. An acronym such an article defines is still a term.
    */
   nonTermIdPatterns?: readonly string[];
+  /**
+   * Phrases the user gave an article. Each names its article before any alias
+   * the rules found (the user chose it), with its plural or singular, even
+   * when it is an everyday word. A rule for an article not in `articles` waits
+   * for that article; one that is no phrase (see `checkAlias`) is passed over.
+   */
+  customAliases?: readonly AliasRule[];
+  /**
+   * Phrases the user took from an article: that article no longer claims the
+   * phrase, in any case, nor its plural or singular. Another article may.
+   * A phrase both removed and added for one article is added.
+   */
+  removedAliases?: readonly AliasRule[];
+  /** Let a single everyday word that names an article ("Memory") be a term; off by default. */
+  includeCommonWords?: boolean;
+}
+
+/** The settings that shape the term table (lib/settings/settings.ts), by their names there. */
+export interface TermTableSettings {
+  customAliases: readonly AliasRule[];
+  removedAliases: readonly AliasRule[];
+  markCommonWords: boolean;
+}
+
+/** The term table options that the user's settings ask for. */
+export function termTableOptionsFrom(settings: TermTableSettings): TermTableOptions {
+  return {
+    customAliases: settings.customAliases,
+    removedAliases: settings.removedAliases,
+    includeCommonWords: settings.markCommonWords,
+  };
+}
+
+/**
+ * A key that changes exactly when the table built with these settings would:
+ * the background stores it beside the table and rebuilds when it differs.
+ */
+export function termTableSettingsKey(settings: TermTableSettings): string {
+  // Rules as the table reads them: "a B" and "A b" are one phrase, "RAG" and "rag" are not.
+  const rules = (list: readonly AliasRule[]) =>
+    list
+      .map((r) => {
+        const phrase = checkAlias(r.alias);
+        return `${phrase.ok ? phrase.value : r.alias.trim()}\u0000${r.id.trim()}`;
+      })
+      .sort(compareCodeUnits);
+  return JSON.stringify([rules(settings.customAliases), rules(settings.removedAliases), settings.markCommonWords]);
+}
+
+/**
+ * Whether a phrase typed by the user can be an alias: at least one word, at
+ * most MAX_ALIAS_TOKENS. Returns the phrase as it will be matched (acronyms
+ * keep their case, other words are folded), or why it cannot be one.
+ */
+export function checkAlias(alias: string): Result<string> {
+  if (typeof alias !== 'string' || !alias.trim()) return fail('Type the word or phrase that should name the article.');
+  const tokens = tokenize(alias);
+  if (tokens.length === 0) return fail(`"${alias.trim()}" has no letters or digits to match.`);
+  if (tokens.length > MAX_ALIAS_TOKENS) {
+    return fail(`An alias can have at most ${MAX_ALIAS_TOKENS} words; "${alias.trim()}" has ${tokens.length}.`);
+  }
+  return ok(canonicalPhrase(alias));
 }
 
 export const DEFAULT_NON_TERM_ID_PATTERNS: readonly string[] = ['how_to_*', '*_comparison', '*_vs_*', 'digest_*'];
@@ -39,6 +108,8 @@ const MAX_ABBREVIATION_PREFIX_WORDS = 2;
  * "MCP" comes before the guide that merely defines it.
  */
 const Score = {
+  /** Given by the user in the options: their choice comes first. */
+  custom: -2,
   title: 0,
   titlePart: 2,
   defined: 4,
@@ -59,15 +130,36 @@ export function buildTermTable(articles: readonly TermSource[], options: TermTab
   }
   const sortedIds = [...byId.keys()].sort(compareCodeUnits);
 
+  const removed = removedPhrasesById(options.removedAliases ?? []);
+  const includeCommonWords = options.includeCommonWords === true;
+
   // phrase -> [article index in sortedIds, score][]
   const claims = new Map<string, [number, number][]>();
+  const claim = (phrase: string, index: number, score: number) => {
+    let owners = claims.get(phrase);
+    if (!owners) claims.set(phrase, (owners = []));
+    const previous = owners.find(([i]) => i === index);
+    if (!previous) owners.push([index, score]);
+    else if (score < previous[1]) previous[1] = score;
+  };
   sortedIds.forEach((id, index) => {
-    for (const [phrase, score] of aliasesOf(byId.get(id)!, isNonTerm(id))) {
-      let owners = claims.get(phrase);
-      if (!owners) claims.set(phrase, (owners = []));
-      owners.push([index, score]);
+    const gone = removed.get(id);
+    for (const [phrase, score] of aliasesOf(byId.get(id)!, isNonTerm(id), includeCommonWords)) {
+      if (!gone?.has(foldCase(phrase))) claim(phrase, index, score);
     }
   });
+  if (options.customAliases?.length) {
+    const indexOf = new Map(sortedIds.map((id, index) => [id, index]));
+    for (const rule of options.customAliases) {
+      const index = typeof rule?.id === 'string' ? indexOf.get(rule.id.trim()) : undefined;
+      const phrase = typeof rule?.alias === 'string' ? checkAlias(rule.alias) : null;
+      if (index === undefined || !phrase?.ok) continue;
+      claim(phrase.value, index, Score.custom);
+      if (tokenize(phrase.value).length <= MAX_INFLECTED_TOKENS) {
+        for (const variant of inflectionsOf(phrase.value)) claim(variant, index, Score.custom + Score.inflected);
+      }
+    }
+  }
 
   // Grouped by first token, so the matcher finds a head's phrases as one slice.
   // Text that matches a phrase with capitals ("Transformer", "MCP") matches
@@ -119,7 +211,7 @@ export function buildTermTable(articles: readonly TermSource[], options: TermTab
  * Every alias phrase of one article with its score. Exported for tests and
  * for tools that explain why a phrase is marked.
  */
-export function aliasesOf(source: TermSource, nonTerm = false): Map<string, number> {
+export function aliasesOf(source: TermSource, nonTerm = false, includeCommonWords = false): Map<string, number> {
   const title = typeof source.title === 'string' ? source.title.trim() : '';
   const boldTerms = Array.isArray(source.boldTerms)
     ? source.boldTerms.filter((b): b is string => typeof b === 'string' && b.trim() !== '')
@@ -181,15 +273,16 @@ export function aliasesOf(source: TermSource, nonTerm = false): Map<string, numb
   for (const [text, score] of defined) add(text, score);
 
   const result = new Map<string, number>();
+  const acceptable = (phrase: string) => acceptableAlias(phrase, includeCommonWords);
   const keep = (phrase: string, score: number) => {
-    if (!acceptableAlias(phrase)) return;
+    if (!acceptable(phrase)) return;
     const total = score + (nonTerm ? Score.nonTerm : 0);
     const previous = result.get(phrase);
     if (previous === undefined || total < previous) result.set(phrase, total);
   };
   for (const [phrase, score] of found) {
     // The plural of a refused name is refused too ("IT" → "ITs").
-    if (!acceptableAlias(phrase)) continue;
+    if (!acceptable(phrase)) continue;
     keep(phrase, score);
     // Long names are rarely inflected in running text ("open-closed model
     // performance gaps"), and each variant costs table space on every page.
@@ -435,14 +528,14 @@ function firstSentence(text: string): string {
  * single token must be an acronym or a specific word (3+ characters, not a
  * number, not an everyday word); a phrase of function words is no name.
  */
-function acceptableAlias(phrase: string): boolean {
+function acceptableAlias(phrase: string, includeCommonWords: boolean): boolean {
   const tokens = tokenize(phrase);
   if (tokens.length === 0 || tokens.length > MAX_ALIAS_TOKENS) return false;
-  if (tokens.length === 1) return acceptableSingleToken(tokens[0]!);
+  if (tokens.length === 1) return acceptableSingleToken(tokens[0]!, includeCommonWords);
   return !tokens.every((t) => isFunctionWord(t.folded) || /^\p{N}+$/u.test(t.folded));
 }
 
-function acceptableSingleToken(token: Token): boolean {
+function acceptableSingleToken(token: Token, includeCommonWords: boolean): boolean {
   if (/^\p{N}+$/u.test(token.folded)) return false;
   if (isCaseSensitiveToken(token.exact)) {
     // An all-capitals everyday word ("IT", "US", "AND") is shouting, not an
@@ -454,7 +547,30 @@ function acceptableSingleToken(token: Token): boolean {
   if ([...token.folded].length < (/^[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]/u.test(token.folded) ? 2 : 3)) {
     return false;
   }
+  // The user asked for everyday words; function words ("the", "with") are still no names.
+  if (includeCommonWords) return !isFunctionWord(token.folded);
   return !isCommonWord(token.folded);
+}
+
+/**
+ * Article id -> the folded phrases the user removed from it, with their
+ * plurals and singulars, so that removing "agent" also removes "agents".
+ */
+function removedPhrasesById(rules: readonly AliasRule[]): Map<string, Set<string>> {
+  const byId = new Map<string, Set<string>>();
+  for (const rule of rules) {
+    if (!rule || typeof rule.id !== 'string' || typeof rule.alias !== 'string') continue;
+    const phrase = checkAlias(rule.alias);
+    if (!phrase.ok) continue;
+    let set = byId.get(rule.id.trim());
+    if (!set) byId.set(rule.id.trim(), (set = new Set()));
+    // Inflected from both spellings: "RAG" gives "RAGs", "rag" gives "rags".
+    for (const form of new Set([phrase.value, foldCase(phrase.value)])) {
+      set.add(foldCase(form));
+      for (const variant of inflectionsOf(form)) set.add(foldCase(variant));
+    }
+  }
+  return byId;
 }
 
 /**

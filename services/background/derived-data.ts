@@ -12,9 +12,9 @@
  * by `ensureDerivedDataCurrent`.
  */
 import type { Article } from '../../lib/article';
-import { buildTermTable } from '../../lib/match/term-table';
+import { buildTermTable, termTableOptionsFrom, termTableSettingsKey, type TermTableSettings } from '../../lib/match/term-table';
 import type { Database } from '../store/db';
-import { saveLocal } from '../local-state';
+import { storeTermTable } from '../page/term-table-store';
 import type { SearchService } from '../search/search-service';
 
 /** Articles are read this many at a time, within one transaction. */
@@ -22,27 +22,41 @@ const READ_CHUNK = 500;
 
 export interface DerivedDataDeps {
   search: Pick<SearchService, 'rebuild'>;
-  /** Where the term table goes; default browser.storage.local via services/local-state.ts. */
+  /** Where the term table goes; default browser.storage.local, sharded (services/page/term-table-store.ts). */
   saveTermTable?: (table: ReturnType<typeof buildTermTable>) => Promise<void>;
+  /** The user's aliases and everyday-word choice; none when absent. */
+  termSettings?: () => Promise<TermTableSettings>;
 }
 
 export async function rebuildDerivedData(db: Database, deps: DerivedDataDeps): Promise<void> {
   const { articles, generation } = await readForDerivedData(db);
-  const termTable = buildTermTable(articles);
+  const settings = await deps.termSettings?.();
+  const termTable = buildTermTable(articles, settings ? termTableOptionsFrom(settings) : {});
   await deps.search.rebuild(articles);
-  await (deps.saveTermTable ?? ((table) => saveLocal('termTable', table)))(termTable);
-  await db.put('meta', generation, 'derivedGeneration');
+  await (deps.saveTermTable ?? ((table) => storeTermTable(table)))(termTable);
+  const tx = db.transaction('meta', 'readwrite');
+  await Promise.all([
+    tx.store.put(generation, 'derivedGeneration'),
+    tx.store.put(settings ? termTableSettingsKey(settings) : '', 'termTableKey'),
+    tx.done,
+  ]);
 }
 
-/** Rebuilds the derived data when it was built from an older cache than the one stored; true when it did. */
+/**
+ * Rebuilds the derived data when it was built from an older cache than the
+ * one stored, or with other term settings than the user's now; true when it did.
+ */
 export async function ensureDerivedDataCurrent(db: Database, deps: DerivedDataDeps): Promise<boolean> {
   const tx = db.transaction('meta');
-  const [cache, derived] = await Promise.all([
+  const [cache, derived, builtWith] = await Promise.all([
     tx.store.get('cacheGeneration') as Promise<number | undefined>,
     tx.store.get('derivedGeneration') as Promise<number | undefined>,
+    tx.store.get('termTableKey') as Promise<string | undefined>,
   ]);
   await tx.done;
-  if (cache === undefined || cache === derived) return false;
+  const settings = await deps.termSettings?.();
+  const settingsChanged = settings !== undefined && builtWith !== undefined && builtWith !== termTableSettingsKey(settings);
+  if (!settingsChanged && (cache === undefined || cache === derived)) return false;
   await rebuildDerivedData(db, deps);
   return true;
 }

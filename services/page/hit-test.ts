@@ -36,8 +36,13 @@ export class TermLocator {
     }
   }
 
-  /** The occurrence under the point (viewport coordinates), given the element the event targeted. */
-  termAt(x: number, y: number, target: EventTarget | null): TermOccurrence | null {
+  /**
+   * The occurrence under the point (viewport coordinates), given the element
+   * the event targeted — the innermost one, inside open shadow roots
+   * (`composedPath()[0]`) — and the open shadow roots that hold marks, which
+   * the point APIs only look into when told.
+   */
+  termAt(x: number, y: number, target: EventTarget | null, shadowRoots: ShadowRoot[] = []): TermOccurrence | null {
     if (!target || (target as Node).nodeType !== 1) return null;
     const element = target as Element;
     if (this.painter.mode === 'marks') {
@@ -47,9 +52,11 @@ export class TermLocator {
     const candidates = this.byParent.get(element);
     if (!candidates) return null;
 
+    // Chromium 156 has highlightsFromPoint; without `shadowRoots` it does not
+    // see ranges inside shadow trees (measured), so they are always passed.
     const fromPoint = this.api?.registry.highlightsFromPoint;
     if (fromPoint) {
-      for (const hit of fromPoint.call(this.api!.registry, x, y)) {
+      for (const hit of fromPoint.call(this.api!.registry, x, y, { shadowRoots })) {
         for (const range of hit.ranges) {
           const occurrence = this.byRange.get(range);
           if (occurrence) return occurrence;
@@ -58,17 +65,23 @@ export class TermLocator {
       return null;
     }
 
-    const caret = caretAt(this.doc, x, y);
+    const caret = caretAt(this.doc, x, y, shadowRoots);
     const near = caret ? (this.byNode.get(caret.node) ?? []) : candidates;
     for (const occurrence of near) if (containsPoint(occurrence.range, x, y)) return occurrence;
     return null;
   }
 }
 
-/** The caret position at a point, by whichever API the browser has. */
-function caretAt(doc: Document, x: number, y: number): { node: Node; offset: number } | null {
+/**
+ * The caret position at a point, by whichever API the browser has:
+ * caretPositionFromPoint (standard; its `shadowRoots` option, Chromium 128+,
+ * reaches into shadow trees) or WebKit's caretRangeFromPoint.
+ */
+function caretAt(doc: Document, x: number, y: number, shadowRoots: ShadowRoot[]): { node: Node; offset: number } | null {
   if (typeof doc.caretPositionFromPoint === 'function') {
-    const position = doc.caretPositionFromPoint(x, y);
+    const position = (
+      doc.caretPositionFromPoint.bind(doc) as (x: number, y: number, options?: { shadowRoots: ShadowRoot[] }) => CaretPosition | null
+    )(x, y, { shadowRoots });
     return position ? { node: position.offsetNode, offset: position.offset } : null;
   }
   const legacy = doc as Document & { caretRangeFromPoint?: (x: number, y: number) => Range | null };

@@ -106,9 +106,12 @@ export class HoverCard {
     return !!this.host?.isConnected;
   }
 
-  /** Whether a node is the card or inside it. */
+  /** Whether a node is the card or inside it, its shadow tree included. */
   contains(node: unknown): boolean {
-    return !!this.host && !!node && (node === this.host || this.host.contains(node as Node));
+    const host = this.host;
+    if (!host || !node || typeof (node as Node).nodeType !== 'number') return false;
+    const n = node as Node;
+    return n === host || host.contains(n) || (!!host.shadowRoot && n.getRootNode() === host.shadowRoot);
   }
 
   show(content: CardContent, anchor: DOMRect): void {
@@ -195,6 +198,9 @@ export class HoverCard {
     title.textContent = card.title;
 
     const summary = doc.createElement('p');
+    // Announced with the title when focus moves into the card.
+    summary.id = 'summary';
+    dialog.setAttribute('aria-describedby', summary.id);
     if (card.summary) {
       summary.className = 'summary';
       summary.textContent = card.summary;
@@ -212,7 +218,7 @@ export class HoverCard {
     read.type = 'button';
     read.className = 'read';
     read.textContent = 'Read in side panel';
-    read.addEventListener('click', () => this.handlers.onReadInPanel(card.id));
+    read.addEventListener('click', () => this.handlers.onReadInPanel(card.id), { signal: this.aborter.signal });
     actions.append(read);
     const href = safeHttpUrl(card.wikiPageUrl);
     if (href) {
@@ -245,7 +251,7 @@ export class HoverCard {
         this.render();
         if (this.anchor) this.place(this.anchor);
         if (focused) (this.dialog!.querySelectorAll('.choices button')[index] as HTMLElement | undefined)?.focus();
-      });
+      }, { signal: this.aborter.signal });
       item.append(button);
       list.append(item);
     });

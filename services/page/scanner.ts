@@ -49,23 +49,47 @@ const ELEMENT_NODE = 1;
 // needs no global NodeFilter at import time.
 const SHOW_ELEMENTS_AND_TEXT = 0x1 | 0x4;
 
+/**
+ * Attributes that make an element's text no place for marks: hidden, editable,
+ * or a text box. One `matches` call (the engine caches the parsed selector)
+ * rather than three attribute reads per element: most elements of real pages
+ * have attributes (a class), and each read crosses into the engine.
+ */
+const SKIPPED_BY_ATTRIBUTE = '[hidden],[contenteditable]:not([contenteditable="false"]),[role="textbox"]';
+
 export function isSkippedElement(element: Element, rules: ScanRules): boolean {
   const name = element.localName;
   if (SKIPPED.has(name)) return true;
   if (!element.hasAttributes()) return false;
   if (name === 'a' && rules.skipLinks && element.hasAttribute('href')) return true;
-  if (element.hasAttribute('hidden')) return true;
-  const editable = element.getAttribute('contenteditable');
-  if (editable !== null && editable !== 'false') return true;
-  return element.getAttribute('role') === 'textbox';
+  return element.matches(SKIPPED_BY_ATTRIBUTE);
 }
 
 /** Whether a node lies inside an element whose text is skipped. */
 export function isInsideSkipped(node: Node, rules: ScanRules): boolean {
-  for (let e: Element | null = node.nodeType === ELEMENT_NODE ? (node as Element) : node.parentElement; e; e = e.parentElement) {
+  for (let e: Element | null = node.nodeType === ELEMENT_NODE ? (node as Element) : composedParent(node); e; e = composedParent(e)) {
     if (isSkippedElement(e, rules)) return true;
   }
   return false;
+}
+
+/** The parent element, or the host when the node is at the top of a shadow tree. */
+function composedParent(node: Node): Element | null {
+  const parent = node.parentElement;
+  if (parent) return parent;
+  const up = (node.nodeType === 11 ? node : node.parentNode) as (Node & { host?: Element }) | null;
+  return up && up.nodeType === 11 && up.host ? up.host : null;
+}
+
+/**
+ * What to read again when `node` changed: its block, or the whole shadow
+ * tree when it has no block there (text right under a shadow root).
+ */
+export function rescanRootOf(node: Node): Node {
+  const block = blockOf(node);
+  if (block) return block;
+  const root = node.getRootNode();
+  return root.nodeType === 11 ? root : node;
 }
 
 /** The nearest ancestor (or self) that is not an inline element: a run never crosses it. */
@@ -84,13 +108,33 @@ const HAS_WORD_CHARACTER = /[\p{L}\p{N}]/u;
  */
 export const RUN_BREAK = '\u0000';
 
+/** Where a walk starts and what it tells its caller on the way. */
+export interface RunOptions {
+  /**
+   * Read from this element (inside `root`, not in skipped territory) to the
+   * end of `root`, rather than from `root`'s start: the scan of a page opened
+   * halfway down starts where the reader is (see `readingStart`).
+   */
+  from?: Element | null;
+  /** Stop before this element (inside `root`, not in skipped territory): the part before `from`. */
+  until?: Element | null;
+  /**
+   * An open shadow root met on the way: its text is read, as runs of its own,
+   * where its host stands. Closed roots are out of reach, as for the page.
+   */
+  onShadowRoot?(root: ShadowRoot): void;
+  /** An iframe met on the way; its document is not read here (it has its own scan). */
+  onFrame?(frame: HTMLIFrameElement): void;
+}
+
 /**
- * The text runs under `root`, in document order. The generator may be paused
- * between runs (the scan yields to the page); when it resumes and finds its
- * place removed from the page it stops and returns false, and the caller scans
- * the root again later. Returns true when it walked the whole root.
+ * The text runs under `root`, in document order, open shadow roots read
+ * where their hosts stand. The generator may be paused between runs (the
+ * scan yields to the page); when it resumes and finds its place removed from
+ * the page it stops and returns false, and the caller scans the root again
+ * later. Returns true when it walked the whole root.
  */
-export function* textRuns(root: Node, rules: ScanRules): Generator<TextRun, boolean, void> {
+export function* textRuns(root: Node, rules: ScanRules, options: RunOptions = {}): Generator<TextRun, boolean, void> {
   const doc = root.ownerDocument ?? (root as Document);
   if (root.nodeType === TEXT_NODE) {
     const text = root as Text;
@@ -100,10 +144,13 @@ export function* textRuns(root: Node, rules: ScanRules): Generator<TextRun, bool
   if (root.nodeType === ELEMENT_NODE && isSkippedElement(root as Element, rules)) return true;
 
   const walker = doc.createTreeWalker(root, SHOW_ELEMENTS_AND_TEXT);
+  const { from, until } = options;
+  if (from) walker.currentNode = from;
   const blocks = new Map<Element, Element | null>();
   let run: TextRun = { text: '', nodes: [], starts: [] };
   let runBlock: Element | null | undefined;
-  let node = walker.nextNode();
+  // `from` itself is read too: as the walker's current node, nextNode() would pass it.
+  let node: Node | null = from ?? walker.nextNode();
   while (node) {
     if (node.nodeType === TEXT_NODE) {
       const text = node as Text;
@@ -128,16 +175,72 @@ export function* textRuns(root: Node, rules: ScanRules): Generator<TextRun, bool
       continue;
     }
     const element = node as Element;
+    if (element === until) break;
     const skipped = isSkippedElement(element, rules);
     // A break inside the block (<br>, a skipped link or code, an image): a
     // separator no term spans, rather than a run of its own, because links
     // are frequent and each run costs a matcher call. A child block flushes
     // the run anyway, by the block test above.
     if ((skipped || !INLINE.has(element.localName)) && run.nodes.length) run.text += RUN_BREAK;
-    node = skipped ? nextOutside(walker) : walker.nextNode();
+    if (skipped) {
+      if (element.localName === 'iframe') options.onFrame?.(element as HTMLIFrameElement);
+      node = nextOutside(walker);
+      continue;
+    }
+    // Checked on every element: any of them may host a root (custom
+    // elements most often, but also div, span, article...).
+    const shadow = element.shadowRoot;
+    if (shadow) {
+      options.onShadowRoot?.(shadow);
+      if (run.nodes.length && HAS_WORD_CHARACTER.test(run.text)) {
+        yield run;
+        if (!walker.currentNode.isConnected) return false;
+      }
+      run = { text: '', nodes: [], starts: [] };
+      runBlock = undefined;
+      // Each run of the shadow tree is a block of its own to the host's runs.
+      const inner = textRuns(shadow, rules, { onShadowRoot: options.onShadowRoot, onFrame: options.onFrame });
+      for (let step = inner.next(); !step.done; step = inner.next()) {
+        yield step.value;
+        if (!walker.currentNode.isConnected) return false;
+      }
+    }
+    node = walker.nextNode();
   }
   if (run.nodes.length && HAS_WORD_CHARACTER.test(run.text)) yield run;
   return true;
+}
+
+/**
+ * Where reading should start on a page scrolled away from its top: the
+ * nearest block, not in skipped territory, of the text at the top of the
+ * viewport; null at the top of the page (read from the start) or when the
+ * browser cannot tell.
+ */
+export function readingStart(doc: Document, rules: ScanRules): Element | null {
+  const view = doc.defaultView;
+  const root = doc.body;
+  if (!view || !root || view.scrollY < 1) return null;
+  // A little below the top edge and in from the side, past most fixed headers' edges.
+  const x = Math.round(view.innerWidth / 3);
+  const y = Math.round(view.innerHeight / 5);
+  const caret = caretNodeAt(doc, x, y);
+  let element: Element | null = caret
+    ? caret.nodeType === ELEMENT_NODE
+      ? (caret as Element)
+      : caret.parentElement
+    : null;
+  if (!element || !root.contains(element) || element === root) return null;
+  element = blockOf(element) ?? element;
+  while (element && element !== root && isInsideSkipped(element, rules)) element = element.parentElement;
+  return element && element !== root && root.contains(element) ? element : null;
+}
+
+function caretNodeAt(doc: Document, x: number, y: number): Node | null {
+  if (typeof doc.caretPositionFromPoint === 'function') return doc.caretPositionFromPoint(x, y)?.offsetNode ?? null;
+  const legacy = doc as Document & { caretRangeFromPoint?: (x: number, y: number) => Range | null };
+  if (typeof legacy.caretRangeFromPoint === 'function') return legacy.caretRangeFromPoint(x, y)?.startContainer ?? null;
+  return null;
 }
 
 /** Moves the walker to the first node after the current node's subtree. */

@@ -30,6 +30,8 @@ export interface MetaValues {
   cacheGeneration: number;
   /** The cacheGeneration the derived data (term table, search index) was built from. */
   derivedGeneration: number;
+  /** The user's term settings (aliases, everyday words) the term table was built with: lib/match termTableSettingsKey. */
+  termTableKey: string;
 }
 
 /**

@@ -60,3 +60,18 @@ describe('derived data', () => {
     expect(indexed).toHaveLength(0);
   });
 });
+
+describe('derived data and the user\'s term settings', () => {
+  it('builds the term table with the user\'s aliases, and rebuilds it when they change', async () => {
+    await runSync({ gateway: wiki(), db, onProgress: () => {}, extract: fakeExtract });
+    const { defaultSettings } = await import('../../../../lib/settings/settings');
+    let settings = { ...defaultSettings('http://wiki.test/'), customAliases: [{ alias: 'SOP agents', id: 'metagpt' }] };
+    const withSettings: DerivedDataDeps = { ...deps, termSettings: async () => settings };
+    await rebuildDerivedData(db, withSettings);
+    expect(JSON.stringify(tables[0])).toContain('SOP agents');
+    await expect(ensureDerivedDataCurrent(db, withSettings)).resolves.toBe(false);
+    settings = { ...settings, customAliases: [] };
+    await expect(ensureDerivedDataCurrent(db, withSettings)).resolves.toBe(true);
+    expect(JSON.stringify(tables[1])).not.toContain('SOP agents');
+  });
+});

@@ -50,7 +50,7 @@ describe('golden pages', () => {
       await session.ready;
       const actual = {
         marked: session.occurrences().map((o) => ({ text: o.range.toString(), ids: o.ids })),
-        terms: session.terms(),
+        terms: await session.terms(),
       };
       const expectedPath = join(DIR, page.replace(/\.html$/, '.expected.json'));
       if (process.env.UPDATE_GOLDEN) writeFileSync(expectedPath, `${JSON.stringify(actual, null, 2)}\n`);

@@ -70,6 +70,45 @@ describe('TermLocator with highlightsFromPoint', () => {
   });
 });
 
+describe('TermLocator inside shadow roots', () => {
+  it('passes the shadow roots that hold marks to highlightsFromPoint and the caret', () => {
+    document.body.innerHTML = '<div id="host"></div>';
+    const shadow = document.getElementById('host')!.attachShadow({ mode: 'open' });
+    shadow.innerHTML = '<p id="s">Use RAG.</p>';
+    const p = shadow.getElementById('s')!;
+    const rag = occurrenceIn(p, 'RAG', new DOMRect(40, 0, 30, 20));
+    const asked: unknown[] = [];
+    const api: HighlightApi = {
+      registry: {
+        set: () => undefined,
+        get: () => undefined,
+        delete: () => true,
+        highlightsFromPoint: (_x, _y, options) => {
+          asked.push(options);
+          return options?.shadowRoots?.includes(shadow) ? [{ highlight: {}, ranges: [rag.range] }] : [];
+        },
+      },
+      create: () => ({ add: () => undefined, clear: () => undefined }),
+    };
+    const locator = new TermLocator(document, createPainter(document, api), api);
+    locator.index([rag]);
+    // The pointer event's innermost target (composedPath()[0]) is the shadow tree's element.
+    expect(locator.termAt(50, 10, p, [shadow])).toBe(rag);
+    expect(asked).toEqual([{ shadowRoots: [shadow] }]);
+
+    const caretApi: HighlightApi = { registry: { set: () => undefined, get: () => undefined, delete: () => true }, create: api.create };
+    let caretOptions: unknown;
+    (document as unknown as Record<string, unknown>).caretPositionFromPoint = (_x: number, _y: number, options: unknown) => {
+      caretOptions = options;
+      return { offsetNode: p.firstChild, offset: 5 };
+    };
+    const byCaret = new TermLocator(document, createPainter(document, caretApi), caretApi);
+    byCaret.index([rag]);
+    expect(byCaret.termAt(50, 10, p, [shadow])).toBe(rag);
+    expect(caretOptions).toEqual({ shadowRoots: [shadow] });
+  });
+});
+
 describe('TermLocator with caret positions', () => {
   const api: HighlightApi = {
     registry: { set: () => undefined, get: () => undefined, delete: () => true },

@@ -54,6 +54,44 @@ describe('HoverCard', () => {
     card.destroy();
   });
 
+  it('stays inside the viewport at its edges: right, bottom, top, and a card taller than the room', () => {
+    Object.defineProperty(document.documentElement, 'clientWidth', { value: 800, configurable: true });
+    Object.defineProperty(document.documentElement, 'clientHeight', { value: 600, configurable: true });
+    const card = new HoverCard(document, handlers());
+    card.show(content, new DOMRect(0, 0, 1, 1));
+    sized(card, 300, 120);
+    const at = (rect: DOMRect) => {
+      card.place(rect);
+      const style = card.element!.style;
+      return { left: parseInt(style.left), top: parseInt(style.top), placement: card.element!.dataset.placement };
+    };
+    // A term in the bottom-right corner: above it, pulled in from the right edge.
+    expect(at(new DOMRect(790, 584, 10, 16))).toEqual({ left: 800 - 300 - 8, top: 584 - 6 - 120, placement: 'above' });
+    // A term at the top edge: below it, whatever the room above.
+    expect(at(new DOMRect(10, 0, 40, 16))).toEqual({ left: 10, top: 22, placement: 'below' });
+    // A term past the left edge (scrolled sideways): the card keeps its margin.
+    expect(at(new DOMRect(-30, 200, 40, 16)).left).toBe(8);
+    // No room above or below: held inside the viewport, from its top margin.
+    sized(card, 300, 590);
+    const squeezed = at(new DOMRect(100, 300, 40, 16));
+    expect(squeezed.top).toBe(8);
+    card.destroy();
+  });
+
+  it('is a labelled dialog that screen readers announce with its definition', () => {
+    const card = new HoverCard(document, handlers());
+    card.show(content, new DOMRect(0, 0, 1, 1));
+    const dialog = card.element!.shadowRoot!.querySelector('[role="dialog"]')!;
+    expect(dialog.getAttribute('aria-label')).toBe('Retrieval-Augmented Generation');
+    const described = card.element!.shadowRoot!.getElementById(dialog.getAttribute('aria-describedby')!);
+    expect(described!.textContent).toBe('RAG grounds answers.');
+    for (let e: Element | null = dialog; e; e = e.parentElement ?? (e.getRootNode() as ShadowRoot).host ?? null) {
+      expect(e.getAttribute('aria-hidden')).toBeNull();
+      if (e === document.documentElement) break;
+    }
+    card.destroy();
+  });
+
   it('reports pointer and focus movements and the reading action', () => {
     const h = handlers();
     const card = new HoverCard(document, h);

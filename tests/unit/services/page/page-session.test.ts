@@ -122,7 +122,7 @@ describe('scanning', () => {
     document.body.innerHTML = '<p>RAG and RAG, then Transformer.</p><a href="/">MCP</a>';
     const session = startPageSession(harness().deps);
     await session.ready;
-    expect(session.terms()).toEqual([
+    expect(await session.terms()).toEqual([
       { id: 'retrieval_augmented_generation', title: 'Retrieval-Augmented Generation (RAG)', text: 'RAG', count: 2 },
       { id: 'transformer', title: 'Transformer', text: 'Transformer', count: 1 },
     ]);
@@ -137,7 +137,7 @@ describe('pages off the subject', () => {
     const session = startPageSession(harness(gated).deps);
     await session.ready;
     expect(session.occurrences()).toEqual([]);
-    expect(session.terms()).toEqual([]);
+    expect(await session.terms()).toEqual([]);
   });
 
   it('marks every term, from the first, once the page shows enough evidence', async () => {

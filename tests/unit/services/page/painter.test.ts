@@ -4,6 +4,8 @@ import {
   HIGHLIGHT_NAME,
   highlightApi,
   MARK_TAG,
+  STYLED_ATTRIBUTE,
+  TERM_STYLESHEET,
   type HighlightApi,
 } from '../../../../services/page/painter';
 import { rangeInRun, textRuns } from '../../../../services/page/scanner';
@@ -53,8 +55,8 @@ beforeEach(() => {
 });
 
 describe('highlight painter', () => {
-  it('registers every range under agentwiki-term and leaves the DOM alone', () => {
-    document.body.innerHTML = '<p>Use RAG and <em>MCP</em> with RAG.</p>';
+  it('registers every range under agentwiki-term, leaving text and structure alone', () => {
+    document.body.innerHTML = '<p>Use RAG and <em>MCP</em> with RAG.</p><p>plain</p>';
     const before = snapshot(document.body);
     const api = fakeHighlightApi();
     const painter = createPainter(document, api);
@@ -63,7 +65,37 @@ describe('highlight painter', () => {
     expect(painter.mode).toBe('highlight');
     const ranges = [...(api.registry.get(HIGHLIGHT_NAME) as Set<Range>)];
     expect(ranges.map((r) => r.toString())).toEqual(['RAG', 'RAG', 'MCP']);
+    const after = snapshot(document.body);
+    expect(after.texts).toEqual(before.texts);
+    expect(after.data).toEqual(before.data);
+    // Only the elements that hold marked text carry the attribute the highlight rule asks for.
+    expect([...document.querySelectorAll(`[${STYLED_ATTRIBUTE}]`)].map((e) => e.localName)).toEqual(['p', 'em']);
+    painter.paint(occurrencesOf('MCP'));
+    expect([...document.querySelectorAll(`[${STYLED_ATTRIBUTE}]`)].map((e) => e.localName)).toEqual(['em']);
+    painter.clear();
     expect(snapshot(document.body)).toEqual(before);
+  });
+
+  it('styles only the attributed holders, in the document and in each shadow root with marks', () => {
+    document.body.innerHTML = '<p>Use RAG.</p><div id="host"></div>';
+    const shadow = document.getElementById('host')!.attachShadow({ mode: 'open' });
+    shadow.innerHTML = '<p>Also MCP here.</p>';
+    expect(TERM_STYLESHEET).toContain(`[${STYLED_ATTRIBUTE}]::highlight(${HIGHLIGHT_NAME})`);
+    const api = fakeHighlightApi();
+    const painter = createPainter(document, api);
+    const inShadow = [...textRuns(shadow, { skipLinks: true })].map((run) => {
+      const at = run.text.indexOf('MCP');
+      const { range, nodes } = rangeInRun(run, at, at + 3);
+      return { range, nodes, text: 'MCP', ids: ['MCP'], termKey: 'MCP' };
+    });
+    painter.paint([...occurrencesOf('RAG'), ...inShadow]);
+    expect(document.adoptedStyleSheets).toHaveLength(1);
+    expect(shadow.adoptedStyleSheets).toHaveLength(1);
+    expect(shadow.querySelector('p')!.hasAttribute(STYLED_ATTRIBUTE)).toBe(true);
+    painter.clear();
+    expect(document.adoptedStyleSheets).toHaveLength(0);
+    expect(shadow.adoptedStyleSheets).toHaveLength(0);
+    expect(shadow.querySelector('p')!.hasAttribute(STYLED_ATTRIBUTE)).toBe(false);
   });
 
   it('styles ::highlight(agentwiki-term) and removes everything on clear', () => {

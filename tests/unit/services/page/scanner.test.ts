@@ -75,12 +75,54 @@ describe('textRuns', () => {
   });
 });
 
+describe('textRuns beyond the light tree', () => {
+  it('reads an open shadow root where its host stands, as runs of its own, and reports it', () => {
+    document.body.innerHTML = '<p>before</p><x-card id="host"><span>light</span></x-card><p>after</p>';
+    const shadow = document.getElementById('host')!.attachShadow({ mode: 'open' });
+    shadow.innerHTML = '<p>inside <b>shadow</b></p><slot></slot>';
+    const seen: ShadowRoot[] = [];
+    const texts = [...textRuns(document.body, rules, { onShadowRoot: (root) => seen.push(root) })].map((r) =>
+      r.text.replaceAll(RUN_BREAK, '|'),
+    );
+    expect(texts).toEqual(['before|', 'inside shadow|', 'light|', 'after']);
+    expect(seen).toEqual([shadow]);
+  });
+
+  it('reports iframes without reading them', () => {
+    document.body.innerHTML = '<p>a</p><iframe id="f"></iframe><p>b</p>';
+    const frames: Element[] = [];
+    const texts = [...textRuns(document.body, rules, { onFrame: (f) => frames.push(f) })].map((r) => r.text.replaceAll(RUN_BREAK, ''));
+    expect(texts).toEqual(['a', 'b']);
+    expect(frames).toEqual([document.getElementById('f')]);
+  });
+
+  it('reads from an element to the end, or up to it', () => {
+    document.body.innerHTML = '<p>one</p><div><p id="two">two</p><p>three</p></div><p>four</p>';
+    const two = document.getElementById('two')!;
+    const read = (options: { from?: Element; until?: Element }) =>
+      [...textRuns(document.body, rules, options)].map((r) => r.text.replaceAll(RUN_BREAK, ''));
+    expect(read({ from: two })).toEqual(['two', 'three', 'four']);
+    expect(read({ until: two })).toEqual(['one']);
+  });
+});
+
 describe('isInsideSkipped and blockOf', () => {
   it('knows when a node lies in skipped territory', () => {
     document.body.innerHTML = '<pre><span id="a">x</span></pre><p><a href="/" id="l"><b id="b">y</b></a><i id="c">z</i></p>';
     expect(isInsideSkipped(document.getElementById('a')!, rules)).toBe(true);
     expect(isInsideSkipped(document.getElementById('b')!.firstChild!, rules)).toBe(true);
     expect(isInsideSkipped(document.getElementById('c')!, rules)).toBe(false);
+  });
+
+  it('looks through shadow roots to their hosts', () => {
+    document.body.innerHTML = '<a href="/" id="link"></a><div id="plain"></div>';
+    const inLink = document.getElementById('link')!.attachShadow({ mode: 'open' });
+    inLink.innerHTML = '<span>x</span>';
+    const plain = document.getElementById('plain')!.attachShadow({ mode: 'open' });
+    plain.innerHTML = '<span>y</span>';
+    expect(isInsideSkipped(inLink.querySelector('span')!.firstChild!, rules)).toBe(true);
+    expect(isInsideSkipped(inLink, rules)).toBe(true);
+    expect(isInsideSkipped(plain.querySelector('span')!, rules)).toBe(false);
   });
 
   it('finds the block a node flows in', () => {

@@ -1,0 +1,177 @@
+/**
+ * Real Chromium for the benchmarks: the built extension (or none, for the
+ * baseline), pages served from 127.0.0.1, and a term table put straight into
+ * the extension's storage, as the background would after a sync.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import type { TermTable } from '../../lib/match/table';
+import { shardKey, shardTermTable } from '../../lib/match/table-shards';
+
+export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const ROOT = resolve(import.meta.dirname, '../..');
+const run = promisify(execFile);
+
+/** Builds the extension into `outDir` (its wiki unreachable, so nothing syncs meanwhile); returns the chrome-mv3 folder. */
+export async function buildExtension(outDir: string): Promise<string> {
+  await rm(outDir, { recursive: true, force: true });
+  await run('npx', ['wxt', 'build'], {
+    cwd: ROOT,
+    env: { ...process.env, WIKI_URL: 'http://127.0.0.1:9/', AGENTWIKI_OUT_DIR: outDir },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const dir = join(outDir, 'chrome-mv3');
+  if (!existsSync(join(dir, 'manifest.json'))) throw new Error(`The build produced no manifest in ${dir}.`);
+  return dir;
+}
+
+export interface BenchBrowser {
+  context: BrowserContext;
+  /** The extension's id and service worker; null without an extension. */
+  extensionId: string | null;
+  worker: Worker | null;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(extensionDir: string | null): Promise<BenchBrowser> {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: apt-get install chromium.`);
+  const profile = await mkdtemp(join(tmpdir(), 'agentwiki-bench-'));
+  const args = [
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ];
+  if (extensionDir) args.push(`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args,
+  });
+  let worker: Worker | null = null;
+  if (extensionDir) {
+    worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  }
+  return {
+    context,
+    extensionId: worker ? new URL(worker.url()).host : null,
+    worker,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh handle on the extension's service worker (a stopped worker's old handle no longer answers). */
+export async function currentWorker(browser: BenchBrowser): Promise<Worker> {
+  const live = browser.context.serviceWorkers().find((w) => browser.extensionId && w.url().includes(browser.extensionId));
+  return live ?? (await browser.context.waitForEvent('serviceworker', { timeout: 30_000 }));
+}
+
+/**
+ * Stores a term table in the extension's local storage, once the extension
+ * has finished its own start (it stores the bundled snapshot's table first):
+ * whole, under `termTable`, or sharded as services/page/term-table-store.ts
+ * writes it.
+ */
+export async function installTermTable(browser: BenchBrowser, table: TermTable, form: 'whole' | 'sharded' = 'sharded'): Promise<void> {
+  const worker = await currentWorker(browser);
+  const deadline = Date.now() + 60_000;
+  // The real extension: wait until its own first table is stored, so it cannot overwrite ours.
+  for (;;) {
+    const status = await worker.evaluate(async () => {
+      const chromeApi = (globalThis as any).chrome;
+      const got = await chromeApi.storage.local.get(['syncStatus', 'termTable']);
+      return { phase: got.syncStatus?.phase, hasLast: !!got.syncStatus?.last, hasTable: !!got.termTable, hasStatus: !!got.syncStatus };
+    });
+    if (!status.hasStatus || (status.phase === 'idle' && status.hasLast && status.hasTable)) break;
+    if (Date.now() > deadline) throw new Error(`The extension never settled: ${JSON.stringify(status)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const items: Record<string, unknown> = {};
+  if (form === 'whole') items['termTable'] = table;
+  else {
+    const { index, shards } = shardTermTable(table);
+    items['termTable'] = index;
+    shards.forEach((shard, k) => (items[shardKey(k)] = shard));
+  }
+  await worker.evaluate(async (values) => {
+    await (globalThis as any).chrome.storage.local.set(values);
+  }, items);
+}
+
+/** Serves files from directories by path prefix, and generated pages by exact path. */
+export async function servePages(
+  dirs: Record<string, string>,
+  generated: Record<string, string> = {},
+): Promise<{ url: string; close(): Promise<void> }> {
+  const types: Record<string, string> = {
+    '.html': 'text/html; charset=utf-8',
+    '.css': 'text/css',
+    '.js': 'text/javascript',
+    '.svg': 'image/svg+xml',
+    '.png': 'image/png',
+  };
+  const server: Server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    if (generated[path] !== undefined) {
+      res.writeHead(200, { 'content-type': types['.html']! });
+      res.end(generated[path]);
+      return;
+    }
+    for (const [prefix, dir] of Object.entries(dirs)) {
+      if (!path.startsWith(prefix)) continue;
+      try {
+        const body = await readFile(join(dir, path.slice(prefix.length)));
+        res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
+        res.end(body);
+        return;
+      } catch {
+        break;
+      }
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('The page server has no port.');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: () => new Promise((done) => server.close(() => done())),
+  };
+}
+
+/** The number of ranges under the agentwiki-term highlight (0 when none is registered). */
+export function highlightCount(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const registry = (globalThis as any).CSS?.highlights;
+    return registry?.get('agentwiki-term')?.size ?? 0;
+  });
+}
+
+/** Waits until the highlights stayed the same for `quietMs` (or `maxMs` passed); returns their count. */
+export async function settledHighlights(page: Page, quietMs = 600, maxMs = 15_000): Promise<number> {
+  const started = Date.now();
+  let last = -1;
+  let since = Date.now();
+  for (;;) {
+    const count = await highlightCount(page);
+    if (count !== last) {
+      last = count;
+      since = Date.now();
+    }
+    if (Date.now() - since >= quietMs || Date.now() - started >= maxMs) return count;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
