@@ -10,6 +10,7 @@ import { isSyncing, type SyncStatus } from '../lib/sync/status';
 import { SyncStatusView } from './SyncStatusView';
 import { TermOptions } from './TermOptions';
 import { WikiAccessOptions } from './WikiAccessOptions';
+import { errorMessage } from '../lib/result';
 
 export interface StorageUse {
   /** Bytes used by the extension's storage. */
@@ -114,7 +115,7 @@ export function OptionsForm({ settings, status, storage, onSaveWikiUrl, onSaveSe
               ? { kind: 'error', text: refusal }
               : { kind: 'info', text: `Saved. Articles now come from ${checked.url}; a sync has started.` },
           ),
-        (thrown: unknown) => setWikiNotice({ kind: 'error', text: `Not saved: ${thrown instanceof Error ? thrown.message : String(thrown)}` }),
+        (thrown: unknown) => setWikiNotice({ kind: 'error', text: `Not saved: ${errorMessage(thrown)}` }),
       )
       .finally(() => setSavingWiki(false));
   };
@@ -144,7 +145,7 @@ export function OptionsForm({ settings, status, storage, onSaveWikiUrl, onSaveSe
   const onSync = () => {
     setSyncNotice(null);
     onSyncNow().catch((thrown: unknown) =>
-      setSyncNotice({ kind: 'error', text: `The sync could not start: ${thrown instanceof Error ? thrown.message : String(thrown)}` }),
+      setSyncNotice({ kind: 'error', text: `The sync could not start: ${errorMessage(thrown)}` }),
     );
   };
 

@@ -9,6 +9,7 @@
  */
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { SearchHit } from '../lib/protocol';
+import { errorMessage } from '../lib/result';
 
 /** Quick enough to feel instant, long enough to skip the middle of a fast-typed word. */
 export const DEBOUNCE_MS = 60;
@@ -83,7 +84,7 @@ export function SearchPanel({
         (thrown: unknown) => {
           if (ticket !== latest.current) return;
           chooseWhenReady.current = false;
-          setResults({ state: 'failed', query: trimmed, error: thrown instanceof Error ? thrown.message : String(thrown) });
+          setResults({ state: 'failed', query: trimmed, error: errorMessage(thrown) });
         },
       );
     };

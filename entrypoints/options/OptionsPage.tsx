@@ -8,6 +8,7 @@ import { OptionsForm, type StorageUse } from '../../components/OptionsForm';
 import type { Settings } from '../../lib/settings/settings';
 import type { SyncStatus } from '../../lib/sync/status';
 import type { HostPermissions } from './host-permission';
+import { errorMessage } from '../../lib/result';
 
 export interface OptionsServices {
   loadSettings(): Promise<Settings>;
@@ -32,7 +33,7 @@ export function OptionsPage({ services }: { services: OptionsServices }) {
     let current = true;
     services.loadSettings().then(
       (loaded) => current && setSettings(loaded),
-      (thrown: unknown) => current && setFailure(thrown instanceof Error ? thrown.message : String(thrown)),
+      (thrown: unknown) => current && setFailure(errorMessage(thrown)),
     );
     services.loadStatus().then((loaded) => current && setStatus(loaded), () => undefined);
     const stopSettings = services.watchSettings((next) => current && setSettings(next));
@@ -77,7 +78,7 @@ export function OptionsPage({ services }: { services: OptionsServices }) {
           ? save()
           : `The browser was not allowed to read ${new URL(url).host}, so the wiki stays ${settings.wikiUrl}.`,
       (thrown: unknown) =>
-        `Permission to read ${new URL(url).host} could not be asked for (${thrown instanceof Error ? thrown.message : String(thrown)}), so the wiki stays ${settings.wikiUrl}.`,
+        `Permission to read ${new URL(url).host} could not be asked for (${errorMessage(thrown)}), so the wiki stays ${settings.wikiUrl}.`,
     );
   };
 

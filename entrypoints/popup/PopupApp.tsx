@@ -8,6 +8,7 @@ import { SearchPanel } from '../../components/SearchPanel';
 import { SyncStatusView } from '../../components/SyncStatusView';
 import type { SearchHit } from '../../lib/protocol';
 import { isSyncing, type SyncStatus } from '../../lib/sync/status';
+import { errorMessage } from '../../lib/result';
 
 export interface PopupServices {
   search(query: string): Promise<SearchHit[]>;
@@ -36,7 +37,7 @@ export function PopupApp({ services }: { services: PopupServices }) {
   const syncing = status !== null && isSyncing(status);
   const syncNow = () => {
     setSyncError(null);
-    services.syncNow().catch((thrown: unknown) => setSyncError(thrown instanceof Error ? thrown.message : String(thrown)));
+    services.syncNow().catch((thrown: unknown) => setSyncError(errorMessage(thrown)));
   };
   return (
     <div class="popup">

@@ -13,6 +13,7 @@ import { SearchPanel } from '../../components/SearchPanel';
 import type { ArticleView, SearchHit } from '../../lib/protocol';
 import { wikiPageUrl } from '../../lib/wiki/urls';
 import { readerPath } from '../../services/reader-panel';
+import { errorMessage } from '../../lib/result';
 
 export interface SidePanelServices {
   getArticle(id: string): Promise<ArticleView | null>;
@@ -93,7 +94,7 @@ export function SidePanelApp({ services }: { services: SidePanelServices }) {
         document.title = `${article ? article.title : 'Not found'} · AgentWiki Companion`;
       },
       (thrown: unknown) => {
-        if (current) setReading({ state: 'failed', id, error: thrown instanceof Error ? thrown.message : String(thrown) });
+        if (current) setReading({ state: 'failed', id, error: errorMessage(thrown) });
       },
     );
     return () => {
@@ -175,7 +176,7 @@ function PageTerms({ services, onOpen }: { services: SidePanelServices; onOpen: 
       (next) => ticket === asked.current && setPage(next),
       (thrown: unknown) =>
         ticket === asked.current &&
-        setPage({ state: 'unavailable', reason: `The page’s terms could not be read: ${thrown instanceof Error ? thrown.message : String(thrown)}` }),
+        setPage({ state: 'unavailable', reason: `The page’s terms could not be read: ${errorMessage(thrown)}` }),
     );
   }, [services]);
 
