@@ -3,32 +3,21 @@
  * baseline), pages served from 127.0.0.1, and a term table put straight into
  * the extension's storage, as the background would after a sync.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import type { TermTable } from '../../lib/match/table';
 import { shardKey, shardTermTable } from '../../lib/match/table-shards';
+import { buildExtension, CHROMIUM_ARGS, CHROMIUM_PATH, extensionArgs } from '../support/chromium';
 
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ROOT = resolve(import.meta.dirname, '../..');
-const run = promisify(execFile);
+export { servePages } from '../support/page-server';
+export { CHROMIUM_PATH };
 
 /** Builds the extension into `outDir` (its wiki unreachable, so nothing syncs meanwhile); returns the chrome-mv3 folder. */
-export async function buildExtension(outDir: string): Promise<string> {
-  await rm(outDir, { recursive: true, force: true });
-  await run('npx', ['wxt', 'build'], {
-    cwd: ROOT,
-    env: { ...process.env, WIKI_URL: 'http://127.0.0.1:9/', AGENTWIKI_OUT_DIR: outDir },
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  const dir = join(outDir, 'chrome-mv3');
-  if (!existsSync(join(dir, 'manifest.json'))) throw new Error(`The build produced no manifest in ${dir}.`);
-  return dir;
+export function buildBenchExtension(outDir: string): Promise<string> {
+  return buildExtension('http://127.0.0.1:9/', outDir);
 }
 
 export interface BenchBrowser {
@@ -42,15 +31,7 @@ export interface BenchBrowser {
 export async function launchBrowser(extensionDir: string | null): Promise<BenchBrowser> {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: apt-get install chromium.`);
   const profile = await mkdtemp(join(tmpdir(), 'agentwiki-bench-'));
-  const args = [
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ];
-  if (extensionDir) args.push(`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`);
+  const args = [...CHROMIUM_ARGS, ...(extensionDir ? extensionArgs(extensionDir) : [])];
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -108,48 +89,6 @@ export async function installTermTable(browser: BenchBrowser, table: TermTable, 
   await worker.evaluate(async (values) => {
     await (globalThis as any).chrome.storage.local.set(values);
   }, items);
-}
-
-/** Serves files from directories by path prefix, and generated pages by exact path. */
-export async function servePages(
-  dirs: Record<string, string>,
-  generated: Record<string, string> = {},
-): Promise<{ url: string; close(): Promise<void> }> {
-  const types: Record<string, string> = {
-    '.html': 'text/html; charset=utf-8',
-    '.css': 'text/css',
-    '.js': 'text/javascript',
-    '.svg': 'image/svg+xml',
-    '.png': 'image/png',
-  };
-  const server: Server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    if (generated[path] !== undefined) {
-      res.writeHead(200, { 'content-type': types['.html']! });
-      res.end(generated[path]);
-      return;
-    }
-    for (const [prefix, dir] of Object.entries(dirs)) {
-      if (!path.startsWith(prefix)) continue;
-      try {
-        const body = await readFile(join(dir, path.slice(prefix.length)));
-        res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
-        res.end(body);
-        return;
-      } catch {
-        break;
-      }
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end('not found');
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('The page server has no port.');
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () => new Promise((done) => server.close(() => done())),
-  };
 }
 
 /** The number of ranges under the agentwiki-term highlight (0 when none is registered). */

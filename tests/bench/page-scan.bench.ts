@@ -26,7 +26,7 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { measureBudgets } from '../../scripts/bundle-budget';
 import { benchTable, plainPage, PYTHON_DOC_DIR, pythonDocAvailable, STDTYPES_PATH, syntheticPage } from './bench-pages';
-import { buildExtension, installTermTable, launchBrowser, servePages, settledHighlights, type BenchBrowser } from './bench-browser';
+import { buildBenchExtension, installTermTable, launchBrowser, servePages, settledHighlights, type BenchBrowser } from './bench-browser';
 import { contentScriptCost, median, startTrace, type MainThreadCost } from './chromium-trace';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
@@ -117,7 +117,7 @@ export default async function pageScanBench(): Promise<void> {
     console.log(`${PYTHON_DOC_DIR}/${STDTYPES_PATH} is missing: apt-get install python3.11-doc to measure a large real page.`);
   }
 
-  const extensionDir = await buildExtension(OUT_DIR);
+  const extensionDir = await buildBenchExtension(OUT_DIR);
   const [budget] = measureBudgets(extensionDir);
   const site = await servePages({ '/py/': PYTHON_DOC_DIR }, { '/plain.html': plainPage(), '/synthetic.html': syntheticPage(ARTICLES) });
   const withExtension = await launchBrowser(extensionDir);

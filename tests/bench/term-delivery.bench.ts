@@ -29,7 +29,7 @@ import { pathToFileURL } from 'node:url';
 import type { CDPSession, Page } from 'playwright-core';
 import { build } from 'vite';
 import { benchTable, plainPage, PYTHON_DOC_DIR, pythonDocAvailable, STDTYPES_PATH } from './bench-pages';
-import { buildExtension, installTermTable, launchBrowser, servePages, settledHighlights, type BenchBrowser } from './bench-browser';
+import { buildBenchExtension, installTermTable, launchBrowser, servePages, settledHighlights, type BenchBrowser } from './bench-browser';
 import { contentScriptCost, median, startTrace, type TraceEvent } from './chromium-trace';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
@@ -189,7 +189,7 @@ async function heapAfterLoad(browser: BenchBrowser, url: string, expectMarks: bo
 const f = (value: number | null, digits = 1) => (value === null || !Number.isFinite(value) ? '–' : value.toFixed(digits));
 
 export default async function termDeliveryBench(): Promise<void> {
-  const realDir = await buildExtension(join(OUT, 'real'));
+  const realDir = await buildBenchExtension(join(OUT, 'real'));
   const portDir = await buildPortPrototype(join(OUT, 'port'));
   const pages = [{ name: 'page without terms (50 kB)', path: '/plain.html', marks: false }];
   if (pythonDocAvailable()) pages.push({ name: `Python ${STDTYPES_PATH}`, path: `/py/${STDTYPES_PATH}`, marks: true });

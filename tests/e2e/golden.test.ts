@@ -10,15 +10,14 @@
  * to its ids with the same term table, built here in Node from the same
  * knowledge base sources the snapshot was built from.
  */
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { join, normalize, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { compileMatcher, type Matcher } from '../../lib/match/matcher';
 import { buildTermTable } from '../../lib/match/term-table';
 import { buildSnapshot } from '../../scripts/build-snapshot';
 import { GOLDEN_DIR, formatReport, loadGoldenPages, overallScore, scorePage, type Mark, type PageScore } from '../unit/golden/golden-score';
+import { servePages } from '../support/page-server';
 import { launchWithExtension, type ExtensionBrowser } from './browser';
 
 const MIN_PRECISION = 0.9;
@@ -32,28 +31,6 @@ const MIN_WAIT_MS = 1_500;
 const MAX_WAIT_MS = 15_000;
 
 const pages = loadGoldenPages();
-
-function serveGoldenPages(): Promise<{ server: Server; url: string }> {
-  const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    try {
-      const body = await readFile(join(GOLDEN_DIR, path));
-      res.writeHead(200, { 'content-type': path.endsWith('.html') ? 'text/html; charset=utf-8' : 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found');
-    }
-  });
-  return new Promise((done, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (!address || typeof address === 'string') return fail(new Error('The golden page server has no port.'));
-      done({ server, url: `http://127.0.0.1:${address.port}/` });
-    });
-  });
-}
 
 interface Highlighted {
   text: string;
@@ -113,14 +90,14 @@ function idsOf(matcher: Matcher, text: string): string[] {
 
 describe('golden pages in Chromium', () => {
   let browser: ExtensionBrowser;
-  let site: { server: Server; url: string };
+  let site: { url: string; close(): Promise<void> } | undefined;
   let matcher: Matcher;
   const scores: PageScore[] = [];
 
   beforeAll(async () => {
     const snapshot = await buildSnapshot(resolve(import.meta.dirname, '../../assets/knowledge-base/pages'), { epoch: 0 });
     matcher = compileMatcher(buildTermTable(snapshot.articles));
-    site = await serveGoldenPages();
+    site = await servePages({ '/': GOLDEN_DIR });
     browser = await launchWithExtension(inject('offlineExtensionDir'));
     // The snapshot is loaded and the term table stored before the first page opens.
     await browser.waitForStatus((s) => s.phase === 'idle' && s.last !== undefined);
@@ -134,14 +111,14 @@ describe('golden pages in Chromium', () => {
   afterAll(async () => {
     if (scores.length) console.log(formatReport('Golden pages, built extension in Chromium:', scores));
     await browser?.close();
-    await new Promise((r) => site?.server.close(r));
+    await site?.close();
   });
 
   it('scores every golden page', async () => {
     for (const golden of pages) {
       const page = await browser.context.newPage();
       try {
-        await page.goto(`${site.url}${golden.name}.html`, { waitUntil: 'load' });
+        await page.goto(`${site!.url}/${golden.name}.html`, { waitUntil: 'load' });
         const { pageText, ranges } = await settledHighlights(page);
         const marks: Mark[] = ranges.map((r) => ({ ...r, ids: idsOf(matcher, r.text) }));
         scores.push(scorePage(golden, marks, pageText));
