@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-import { wikiBuildConfig } from './scripts/build-config';
+import { CONTENT_SCRIPT_FILE, wikiBuildConfig } from './scripts/build-config';
 
 // WIKI_URL at build time makes another DokuWiki the default and declares host
 // permission for its origin, so a team can ship a build for its own wiki.
@@ -22,6 +22,14 @@ export default defineConfig({
     },
   }),
   hooks: {
+    // The content script is a plain script (entrypoints/content-script.ts says
+    // why), declared here: every page, top frame only, once the page is parsed.
+    'build:manifestGenerated': (_wxt, manifest) => {
+      manifest.content_scripts = [
+        ...(manifest.content_scripts ?? []),
+        { matches: ['<all_urls>'], js: [CONTENT_SCRIPT_FILE], run_at: 'document_idle', all_frames: false },
+      ];
+    },
     // Every build ships the knowledge base's articles as /starter-snapshot.json,
     // so the extension works offline from the moment it is installed.
     'build:publicAssets': async (wxt, files) => {

@@ -29,3 +29,6 @@ export function wikiBuildConfig(raw: string | undefined): WikiBuildConfig {
   // Match patterns take no port; the pattern for host "h" covers every port.
   return { url: parsed.href, hostPermissions: [`${parsed.protocol}//${parsed.hostname}/*`] };
 }
+
+/** The content script's file in a build (entrypoints/content-script.ts, declared in the manifest by wxt.config.ts). */
+export const CONTENT_SCRIPT_FILE = 'content-script.js';

@@ -5,9 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { CONTENT_SCRIPT_FILE } from './build-config';
 
 export const BUDGETS_GZIP_BYTES: Record<string, number> = {
-  'content-scripts/content.js': 30 * 1024,
+  [CONTENT_SCRIPT_FILE]: 30 * 1024,
 };
 
 export interface BudgetReport {

@@ -11,7 +11,7 @@
  * tokens are whole words, so "RAG" is never found inside "RAGE" nor "agent"
  * inside "reagent".
  */
-import { canonicalGap, exactForm, firstKeyOf, foldCase, hashKey, TokenCursor } from './normalize';
+import { canonicalGap, CharClass, classOf, exactForm, firstKeyOf, foldCase, hashKey, TokenCursor } from './normalize';
 import type { TermTable } from './table';
 import { HeadFilter, shardOfHash, type TermTableIndex } from './table-shards';
 
@@ -43,6 +43,19 @@ export interface Matcher {
    * incomplete — load those shards (`addShard`) and ask again.
    */
   findAll(text: string, evidence?: MatchEvidence, missing?: Set<number>): TermMatch[];
+  /**
+   * Adds to `into` every shard not loaded yet in which a head among the
+   * text's tokens may live: every shard `findAll(text, …, missing)` reports
+   * missing, and possibly a few more (a token inside a match of a loaded
+   * shard is one findAll never tests as a head). Once those shards are
+   * added, `findAll(text)` needs no other: one storage read per batch of texts.
+   *
+   * Returns whether any token of the text is a head of a loaded shard or may
+   * be one of a shard not loaded. False means `findAll(text)` finds nothing
+   * and gathers no signal, so the text need not be matched at all. A whole
+   * table adds nothing and still answers.
+   */
+  shardsNeeded(text: string, into: Set<number>): boolean;
   /** Number of alias phrases in the table. */
   readonly termCount: number;
   /** Whether the table has any acronym or inner-capital word that can serve as a signal. */
@@ -72,15 +85,28 @@ const ASCII = 1;
 const SIMPLE = 2;
 const UPPER = 4;
 
+/** FNV-1a as `hashKey` computes it (normalize.ts), for the quick pass's own loop. */
+const FNV_OFFSET = hashKey('');
+const FNV_PRIME = 0x01000193;
+
+/** What the quick pass (`TrieMatcher.scanWords`) saw, as bits. */
+const SAW_HEAD = 1;
+/** A key that passed the filter and whose shard is not loaded. */
+const SAW_UNLOADED = 2;
+/** A character the quick pass does not tokenize: a letter, mark or format character beyond ASCII. */
+const SAW_OTHER_SCRIPT = 4;
+/** shardState: the filter lets the hash pass and its shard is loaded (then `isHead` decides). */
+const LOADED_SHARD = 8;
+
 /**
  * Compiles a whole term table. Keys are the stored phrase tokens as they
  * are: the table keeps acronyms in their case and folds every other token, so
  * a token with a capital is matched exactly and any other case-insensitively.
  *
  * Compiling runs on every page load, in code the engine has not optimised
- * yet, so it does no work per phrase: it makes a Set of the table's `heads`
- * (the distinct first tokens, listed by the builder) and a Bloom filter of
- * their hashes. The trie below a head is built the first time a page
+ * yet, so it does no work per phrase: it makes a Bloom filter of the hashes
+ * of the table's `heads` (the distinct first tokens, listed by the builder,
+ * sorted, so that a word is looked up among them by binary search). The trie below a head is built the first time a page
  * contains that head, from the head's group of phrases. Measured in Chromium
  * on a fresh page, 3,000 articles: a per-phrase compile loop took 7–8 ms cold.
  *
@@ -110,13 +136,14 @@ export function compileShardedMatcher(index: TermTableIndex): Matcher {
 }
 
 class TrieMatcher implements Matcher {
-  /** Heads of the loaded shards. */
-  private readonly heads = new Set<string>();
   private readonly shards: (TermTable | undefined)[];
   /** Head -> the trie of the phrases that start with it (null: none do). */
   private readonly roots = new Map<string, TrieNode | null>();
   private readonly ownerLists = new Map<string, string[] | null>();
+  /** Titles of the loaded shards' articles, read into the map when first asked for. */
   private readonly titles = new Map<string, string>();
+  /** Loaded shards whose titles are not in `titles` yet. */
+  private readonly untitledShards: TermTable[] = [];
 
   // Token arrays reused between calls: findAll runs once per block of a page.
   private starts = new Int32Array(256);
@@ -128,6 +155,8 @@ class TrieMatcher implements Matcher {
   private bestEnd = -1;
   private best: TrieNode | null = null;
   private missing: Set<number> | undefined;
+  /** Where scanWords stopped: the end of the last word it tested. */
+  private scannedTo = 0;
 
   constructor(
     private readonly filter: HeadFilter,
@@ -142,22 +171,42 @@ class TrieMatcher implements Matcher {
     return this.shards[k] !== undefined;
   }
 
+  /**
+   * Adding a shard costs nothing per entry: its heads are looked up in the
+   * shard itself (`isHead`) and its titles are read when first asked for. A
+   * page dense with terms adds a hundred shards as it loads; copying their
+   * heads and titles into maps cost 4–5 ms of the page's main thread
+   * (Chrome trace of the 1 MB benchmark page, 3,000 articles).
+   */
   addShard(k: number, shard: TermTable): void {
     if (!(k >= 0 && k < this.shardCount) || this.shards[k]) return;
     this.shards[k] = shard;
-    for (const head of shard.heads) if (typeof head === 'string') this.heads.add(head);
-    shard.ids.forEach((id, i) => {
-      const title = shard.titles[i];
-      if (typeof id === 'string' && typeof title === 'string' && !this.titles.has(id)) this.titles.set(id, title);
-    });
+    this.untitledShards.push(shard);
   }
 
   titleOf(id: string): string | undefined {
+    for (const shard of this.untitledShards.splice(0)) {
+      shard.ids.forEach((shardId, i) => {
+        const title = shard.titles[i];
+        if (typeof shardId === 'string' && typeof title === 'string' && !this.titles.has(shardId)) this.titles.set(shardId, title);
+      });
+    }
     return this.titles.get(id);
   }
 
+  /** Whether `key` is a head of a loaded shard: a binary search in the shard its hash names. */
+  private isHead(key: string): boolean {
+    const k = this.shardCount === 1 ? 0 : shardOfHash(hashKey(key), this.shardCount);
+    const table = this.shards[k];
+    return !!table && headIndex(table.heads, key) >= 0;
+  }
+
   findAll(text: string, evidence?: MatchEvidence, missing?: Set<number>): TermMatch[] {
-    const count = this.tokenize(text);
+    // Most text runs of most pages hold no head at all; scanWords tells so
+    // without token arrays, and returning here changes nothing (see there).
+    // Otherwise the full path takes over where it stopped.
+    if (!(this.scanWords(text, missing, true) & (SAW_HEAD | SAW_OTHER_SCRIPT))) return [];
+    const count = this.tokenize(text, this.resumeAt(text));
     const matches: TermMatch[] = [];
     if (count === 0) return matches;
     this.text = text;
@@ -171,15 +220,15 @@ class TrieMatcher implements Matcher {
       let candidate: boolean;
       let folded: string | null = null;
       if (flags & ASCII) {
-        candidate = this.mayBeHead(this.hashes[i]!) && this.heads.has((folded = this.foldedKey(i)));
+        candidate = this.mayBeHead(this.hashes[i]!) && this.isHead((folded = this.foldedKey(i)));
       } else {
         folded = this.foldedKey(i);
-        candidate = this.mayBeHead(hashKey(folded)) && this.heads.has(folded);
+        candidate = this.mayBeHead(hashKey(folded)) && this.isHead(folded);
       }
       // Capitals: the token may start an acronym, whose key keeps its case.
       if (flags & UPPER) {
         const exact = this.exactKey(i);
-        if (exact !== (folded ??= this.foldedKey(i)) && this.mayBeHead(hashKey(exact)) && this.heads.has(exact)) {
+        if (exact !== (folded ??= this.foldedKey(i)) && this.mayBeHead(hashKey(exact)) && this.isHead(exact)) {
           candidate = true;
           if (evidence && INNER_CAPITAL.test(exact)) evidence.signals.add(exact);
         }
@@ -203,6 +252,172 @@ class TrieMatcher implements Matcher {
     this.lower = null;
     this.missing = undefined;
     return matches;
+  }
+
+  shardsNeeded(text: string, into: Set<number>): boolean {
+    const seen = this.scanWords(text, into, false);
+    if (!(seen & SAW_OTHER_SCRIPT)) return seen !== 0;
+    // Another script: the tokenizer's way, from where scanWords stopped.
+    const count = this.tokenize(text, this.resumeAt(text));
+    this.text = text;
+    const lowered = text.toLowerCase();
+    this.lower = lowered.length === text.length ? lowered : null;
+    let any = (seen & (SAW_HEAD | SAW_UNLOADED)) !== 0;
+    // The keys and hashes findAll's full path tests, token by token.
+    for (let i = 0; i < count; i++) {
+      const flags = this.flags[i]!;
+      const folded = this.foldedKey(i);
+      if (this.keyState(flags & ASCII ? this.hashes[i]! : hashKey(folded), folded, into)) any = true;
+      if (flags & UPPER) {
+        const exact = this.exactKey(i);
+        if (exact !== folded && this.keyState(hashKey(exact), exact, into)) any = true;
+      }
+    }
+    this.text = '';
+    this.lower = null;
+    return any;
+  }
+
+  /**
+   * The quick pass: one loop over the text's UTF-16 code units that puts each
+   * word's keys to the same tests as findAll's full path, without token
+   * arrays, without a string or a call per word. It returns SAW_HEAD when a
+   * word is a head of a loaded shard (at the first, when `stopAtHead`),
+   * SAW_UNLOADED when a word may be a head of a shard not loaded (that shard
+   * added to `missing`), SAW_OTHER_SCRIPT when it met a character it does not
+   * tokenize; 0 when no word can be a head.
+   *
+   * Why findAll may return [] when it saw neither a head nor another script:
+   * - Tokens. Until it meets a letter, digit, mark or format character beyond
+   *   ASCII, the text's tokens are its runs of [0-9A-Za-z], split by any other
+   *   character: TokenCursor classes every ASCII character that way, and a
+   *   separator beyond ASCII (classOf: "’", "—", no-break space, emoji) ends
+   *   a token as an ASCII one does. Such a token is ASCII, its folded key is
+   *   its lower case and its case-kept key is its raw text, whose FNV-1a
+   *   hashes the loop computes as TokenCursor.foldedHash and `hashKey` do.
+   * - Tests. For each token the full path asks mayBeHead(folded hash) and
+   *   isHead(folded), then, when the token has a capital (so that its
+   *   two keys differ), mayBeHead(exact hash) and isHead(exact). This
+   *   loop asks the same of the same hashes and keys: the filter (first probe
+   *   inline, then `mayContain`), then whether the shard is loaded (if not:
+   *   the shard goes into `missing`, as mayBeHead puts it), then isHead.
+   * - Outcome. With no head among the tokens, the full path has no candidate:
+   *   it tests every token in turn, walks no trie, finds no match and adds no
+   *   signal (signals come from candidates only); into `missing` it puts the
+   *   shards of the hashes that passed the filter, not loaded: the shards
+   *   this loop put there. So its result is [] and it adds nothing more.
+   * - When the loop stops early (a head, another script), every token it
+   *   tested lies before the full path's first candidate: no match starts
+   *   there and no signal comes from there, and the full path would add the
+   *   same shards for them. So the full path may start after them, at
+   *   `scannedTo`, the end of the last word tested (0 for none): a place
+   *   between tokens, where a TokenCursor over the rest of the text finds the
+   *   very tokens a cursor from the start finds next (it does not look back).
+   *   (`resumeAt` says when that is worth it.)
+   * tests/unit/lib/match/quick-pass.test.ts compares both paths on generated
+   * texts, with whole and partly loaded sharded tables.
+   */
+  private scanWords(text: string, missing: Set<number> | undefined, stopAtHead: boolean): number {
+    const chars = this.filter.chars;
+    const mask = chars.length - 1;
+    // A local, not Math.imul: in code not yet optimised, each Math.imul
+    // reads the global; the local made the loop 5–15% faster there (Node,
+    // --jitless and --no-opt, 50 kB of prose).
+    const imul = Math.imul;
+    const length = text.length;
+    let seen = 0;
+    let i = 0;
+    this.scannedTo = 0;
+    while (i < length) {
+      let c = text.charCodeAt(i);
+      if (c >= 128) {
+        const cp = text.codePointAt(i)!;
+        if (classOf(cp) !== CharClass.Separator) return seen | SAW_OTHER_SCRIPT;
+        i += cp > 0xffff ? 2 : 1;
+        continue;
+      }
+      if (!(c >= 97 ? c <= 122 : c >= 65 ? c <= 90 : c >= 48 && c <= 57)) {
+        i++;
+        continue;
+      }
+      // A word: its folded hash, and its case-kept hash from its first capital
+      // on (before that, both hash the same code units).
+      const start = i;
+      let folded = FNV_OFFSET;
+      let exact = 0;
+      let upper = false;
+      for (;;) {
+        if (c >= 97) {
+          if (c > 122) break;
+          folded = imul(folded ^ c, FNV_PRIME);
+          if (upper) exact = imul(exact ^ c, FNV_PRIME);
+        } else if (c >= 65) {
+          if (c > 90) break;
+          if (!upper) {
+            upper = true;
+            exact = folded;
+          }
+          folded = imul(folded ^ (c | 32), FNV_PRIME);
+          exact = imul(exact ^ c, FNV_PRIME);
+        } else if (c >= 48 && c <= 57) {
+          folded = imul(folded ^ c, FNV_PRIME);
+          if (upper) exact = imul(exact ^ c, FNV_PRIME);
+        } else break;
+        if (++i === length) break;
+        c = text.charCodeAt(i);
+      }
+      // A letter, mark or format character beyond ASCII continues the word: not an ASCII token.
+      if (c >= 128 && classOf(text.codePointAt(i)!) !== CharClass.Separator) return seen | SAW_OTHER_SCRIPT;
+      // The filter's first probe, inline as in mayBeHead: it turns away about four words in five.
+      if (((chars.charCodeAt((folded >>> 4) & mask) - 0x20) >> (folded & 15) % 15) & 1) {
+        seen |= this.wordState(folded, text, start, i, false, missing);
+        if (seen & SAW_HEAD && stopAtHead) return seen;
+      }
+      if (upper && ((chars.charCodeAt((exact >>> 4) & mask) - 0x20) >> (exact & 15) % 15) & 1) {
+        seen |= this.wordState(exact, text, start, i, true, missing);
+        if (seen & SAW_HEAD && stopAtHead) return seen;
+      }
+      this.scannedTo = i;
+    }
+    return seen;
+  }
+
+  /**
+   * Where the full path starts after scanWords stopped: at `scannedTo` when
+   * the words scanned are a tenth of the rest or more, else at 0. Starting
+   * after them spares tokenizing them again (rescanning measured +22% on the
+   * paragraphs of a synthetic page, each with a term in it, 3,000 articles);
+   * but the TokenCursor then reads a slice of the text, and V8 reads each
+   * code unit of a sliced string more slowly: +10% on the 1 MB text of
+   * `npm run bench -- match`, whose first head comes after 929 characters.
+   */
+  private resumeAt(text: string): number {
+    const from = this.scannedTo;
+    return from * 10 >= text.length - from ? from : 0;
+  }
+
+  /** keyState for the word text.slice(start, end), lower-cased unless `exact`; the string is made only for a loaded shard. */
+  private wordState(hash: number, text: string, start: number, end: number, exact: boolean, into: Set<number> | undefined): number {
+    const state = this.shardState(hash, into);
+    if (state !== LOADED_SHARD) return state;
+    const raw = text.slice(start, end);
+    return this.isHead(exact ? raw : raw.toLowerCase()) ? SAW_HEAD : 0;
+  }
+
+  /** SAW_HEAD when `key` is a head of a loaded shard, SAW_UNLOADED when it may be one of a shard not loaded (added to `into`), else 0. */
+  private keyState(hash: number, key: string, into: Set<number> | undefined): number {
+    const state = this.shardState(hash, into);
+    if (state !== LOADED_SHARD) return state;
+    return this.isHead(key) ? SAW_HEAD : 0;
+  }
+
+  /** 0 when no head has this hash; SAW_UNLOADED, the shard added to `into`, when its shard is not loaded; else LOADED_SHARD. */
+  private shardState(hash: number, into: Set<number> | undefined): number {
+    if (!this.filter.mayContain(hash)) return 0;
+    const k = this.shardCount === 1 ? 0 : shardOfHash(hash, this.shardCount);
+    if (this.shards[k]) return LOADED_SHARD;
+    into?.add(k);
+    return SAW_UNLOADED;
   }
 
   /**
@@ -238,7 +453,7 @@ class TrieMatcher implements Matcher {
   private step(node: TrieNode | null, first: number, j: number, count: number, key: string): void {
     const child = node
       ? node.children!.get(canonicalGap(this.text.slice(this.ends[j - 1]!, this.starts[j]!)) + key)
-      : this.heads.has(key)
+      : this.isHead(key)
         ? this.rootFor(key)
         : null;
     if (!child) return;
@@ -263,14 +478,8 @@ class TrieMatcher implements Matcher {
     let root: TrieNode | null = null;
     if (table) {
       const { heads, headStarts, terms } = table;
-      let low = 0;
-      let high = heads.length;
-      while (low < high) {
-        const mid = (low + high) >> 1;
-        if (heads[mid]! < head) low = mid + 1;
-        else high = mid;
-      }
-      if (heads[low] === head) {
+      const low = headIndex(heads, head);
+      if (low >= 0) {
         const end = Math.min(headStarts[low + 1] ?? terms.length, terms.length);
         for (let t = Math.max(0, headStarts[low]!); t < end; t++) {
           const phrase = terms[t];
@@ -335,13 +544,14 @@ class TrieMatcher implements Matcher {
     return this.flags[i]! & SIMPLE ? raw : exactForm(raw);
   }
 
-  private tokenize(text: string): number {
-    const cursor = new TokenCursor(text);
+  /** The tokens of the text from offset `from`, a place between tokens, into the arrays; their number. */
+  private tokenize(text: string, from: number): number {
+    const cursor = new TokenCursor(from === 0 ? text : text.slice(from));
     let n = 0;
     while (cursor.next()) {
       if (n === this.starts.length) this.grow();
-      this.starts[n] = cursor.start;
-      this.ends[n] = cursor.end;
+      this.starts[n] = cursor.start + from;
+      this.ends[n] = cursor.end + from;
       this.hashes[n] = cursor.foldedHash;
       // A non-ASCII token may have capitals too ("Ü", "Ｇ"): compare its forms later.
       this.flags[n] = (cursor.ascii ? ASCII : 0) | (cursor.simple ? SIMPLE : 0) | (cursor.upper || !cursor.ascii ? UPPER : 0);
@@ -365,4 +575,16 @@ class TrieMatcher implements Matcher {
     this.flags = flags;
     this.hashes = hashes;
   }
+}
+
+/** Index of `key` in a shard's heads (sorted by code unit), or -1. */
+function headIndex(heads: readonly string[], key: string): number {
+  let low = 0;
+  let high = heads.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (heads[mid]! < key) low = mid + 1;
+    else high = mid;
+  }
+  return heads[low] === key ? low : -1;
 }

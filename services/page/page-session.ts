@@ -64,6 +64,12 @@ export const DEFAULT_PAGE_SESSION_OPTIONS: PageSessionOptions = {
 
 const OBSERVED: MutationObserverInit = { childList: true, subtree: true, characterData: true };
 
+/**
+ * Runs gathered before their shards are read and they are matched: large
+ * enough that a page needs few storage reads, small enough that the part in
+ * view is painted early (a batch also ends at the bottom of the viewport).
+ */
+const BATCH_RUNS = 256;
 /** At most this many articles are offered on one card. */
 const MAX_CARD_CHOICES = 5;
 /** An idle slice waits at most this long on a busy page, so the rest of a page is marked within about a second. */
@@ -121,6 +127,8 @@ interface Surface {
   shadowRoots: Set<ShadowRoot>;
   /** This surface's listeners. */
   listeners: AbortController;
+  /** Whether the hover listeners are on: from the surface's first marked term. */
+  hoverable: boolean;
 }
 
 type HoverAction = HoverEvent<TermOccurrence, CardContent>;
@@ -169,9 +177,10 @@ export function startPageSession(deps: PageSessionDeps): PageSession {
       shadowRoots: new Set(),
       // From the frame's own realm: an engine may refuse another realm's signal in addEventListener.
       listeners: new ((view as Window & { AbortController?: typeof AbortController }).AbortController ?? AbortController)(),
+      hoverable: false,
     };
     surfaces.set(surfaceDoc, surface);
-    listenOn(surface);
+    if (!frame) listenForNavigation(surface);
     if (surfaceDoc.documentElement) observe(surfaceDoc.documentElement);
     return surface;
   }
@@ -263,12 +272,13 @@ export function startPageSession(deps: PageSessionDeps): PageSession {
 
   /**
    * Turns the matches of one run into occurrences; false once the page cap is
-   * reached. With a sharded table, a run whose words need shards not read
-   * yet adds them to `missing` and is left for after they are read.
+   * reached. The shards the run needs are read already (see `readRuns`).
    */
-  function collect(run: TextRun, missing?: Set<number>): boolean {
-    const matches = matcher.findAll(run.text, gate.evidenceToGather, missing);
-    if (missing?.size) return true;
+  function collect(run: TextRun): boolean {
+    // The page may have changed while the batch waited for its shards; the
+    // observer has queued that part for a rescan.
+    if (!run.nodes[0]!.isConnected) return true;
+    const matches = matcher.findAll(run.text, gate.evidenceToGather);
     for (const match of matches) {
       if (occurrences.length + gate.holding.length >= options.maxRanges) return false;
       const termKey = termKeyOf(match.ids);
@@ -308,7 +318,11 @@ export function startPageSession(deps: PageSessionDeps): PageSession {
       const own = byDoc.get(surface.doc)!;
       surface.painter.paint(own);
       surface.locator.index(own);
+      if (own.length && !surface.hoverable) listenForHover(surface);
     }
+    // The card lives in the top document: its keys and focus are heard there.
+    const top = surfaces.get(doc);
+    if (top && !top.hoverable && occurrences.length) listenForHover(top);
     if (marks) reobserve();
     if (pending.length) noteChanges(pending);
   }
@@ -346,10 +360,13 @@ export function startPageSession(deps: PageSessionDeps): PageSession {
    * elements, and the visibility test of the next occurrence then has to
    * bring it up to date in our task.
    *
-   * With a sharded table, a run that needs shards not read yet waits while
-   * they are read (one storage read, no work of ours meanwhile) and is then
-   * matched again, before the runs after it: the first occurrence stays the
-   * first. A page meets most of the shards it needs in its first runs.
+   * Runs go in batches: first a quick pass over each run's words tells which
+   * runs may hold a term at all (most do not, and are done) and which shards
+   * of a sharded table they need; those shards come in one storage read for
+   * the whole batch; then the batch is matched in page order, so the first
+   * occurrence stays the first. Reading shards run by run cost a round trip,
+   * and a task, for nearly every run of a page dense with terms (55 tasks
+   * on the 1 MB benchmark page).
    */
   async function readRuns(
     surface: Surface,
@@ -357,50 +374,72 @@ export function startPageSession(deps: PageSessionDeps): PageSession {
     gen: number,
     visibleFirst: boolean,
   ): Promise<boolean> {
-    const found = occurrences.length;
-    let painted = found;
+    let painted = occurrences.length;
     let inView = visibleFirst;
     const viewHeight = surface.view.innerHeight || surface.doc.documentElement.clientHeight;
     let budget = options.sliceMs;
     let sliceStart = now();
-    let complete = true;
     const missing = new Set<number>();
-    for (;;) {
-      const step = runs.next();
-      if (step.done) {
-        complete = step.value;
-        break;
+    const batch: TextRun[] = [];
+    const paintIfNew = () => {
+      if (occurrences.length !== painted) {
+        painted = occurrences.length;
+        repaint();
       }
-      const run = step.value;
+    };
+    const sliceOver = () => now() - sliceStart >= budget;
+    /** Waits for the next slice; false when the scan is to stop. */
+    const nextSliceStarted = async (): Promise<boolean> => {
+      budget = await nextSlice(inView);
+      sliceStart = now();
+      return !stopped && gen === generation;
+    };
+    for (;;) {
+      batch.length = 0;
       missing.clear();
-      let collected = collect(run, missing);
-      if (missing.size) {
-        if (deps.loadShards) await deps.loadShards([...missing]);
+      let done = false;
+      let complete = true;
+      let leftView = false;
+      let read = 0;
+      while (batch.length < BATCH_RUNS) {
+        const step = runs.next();
+        if (step.done) {
+          done = true;
+          complete = step.value;
+          break;
+        }
+        const run = step.value;
+        if (matcher.shardsNeeded(run.text, missing)) batch.push(run);
+        if (inView && pastBottom(run, viewHeight)) {
+          leftView = true;
+          break;
+        }
+        // Most runs are short and hold no possible term: the clock is read every few.
+        if ((++read & 7) === 0 && sliceOver()) break;
+      }
+      if (missing.size && deps.loadShards) {
+        await deps.loadShards([...missing]);
         if (stopped || gen !== generation) return true;
-        // A shard that could not be read was added empty: nothing more to wait for.
-        collected = collect(run);
         // The read ended the task: this is a new slice.
         sliceStart = now();
       }
-      if (!collected) {
-        complete = false;
-        break;
-      }
-      if (inView && pastBottom(run, viewHeight)) {
-        inView = false;
-        if (occurrences.length !== painted) {
-          painted = occurrences.length;
-          repaint();
+      for (const run of batch) {
+        if (!collect(run)) {
+          paintIfNew();
+          return false;
         }
+        if (sliceOver() && !(await nextSliceStarted())) return true;
       }
-      if (now() - sliceStart >= budget) {
-        budget = await nextSlice(inView);
-        if (stopped || gen !== generation) return true;
-        sliceStart = now();
+      if (leftView) {
+        inView = false;
+        paintIfNew();
       }
+      if (done) {
+        paintIfNew();
+        return complete;
+      }
+      if (sliceOver() && !(await nextSliceStarted())) return true;
     }
-    if (occurrences.length !== painted) repaint();
-    return complete;
   }
 
   /** The first scan of the page (and after an in-page navigation): from where the reader is, then the rest. */
@@ -708,7 +747,13 @@ export function startPageSession(deps: PageSessionDeps): PageSession {
     if (under) dispatch({ type: 'pointer-enter-term', termKey: under.termKey, anchor: under });
   }
 
-  function listenOn(surface: Surface): void {
+  /**
+   * The pointer, key and scroll listeners of the hover card, put on a
+   * surface once it has a marked term: a page without terms keeps no
+   * listener of ours on its every pointer move.
+   */
+  function listenForHover(surface: Surface): void {
+    surface.hoverable = true;
     const target = surface.doc;
     const signal = surface.listeners.signal;
     const listen = { signal, capture: true, passive: true } as const;
@@ -760,8 +805,11 @@ export function startPageSession(deps: PageSessionDeps): PageSession {
     );
     surface.view.addEventListener('scroll', follow, listen);
     surface.view.addEventListener('resize', follow, listen);
-    if (surface.frame) return;
-    // In-page navigation, on the top document only.
+  }
+
+  /** In-page navigation, on the top document only, from the start: a page without terms may navigate to one with. */
+  function listenForNavigation(surface: Surface): void {
+    const signal = surface.listeners.signal;
     const navigation = (surface.view as Window & { navigation?: EventTarget }).navigation;
     navigation?.addEventListener?.('currententrychange', checkLocation, { signal });
     surface.view.addEventListener('popstate', checkLocation, { signal });

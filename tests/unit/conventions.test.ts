@@ -53,7 +53,7 @@ describe('conventions', () => {
     for (const type of typesIn(section('ToBackground'))) {
       expect(background, `Add a handler for '${type}' in entrypoints/background.ts.`).toContain(`'${type}'`);
     }
-    const contentSide = code.filter((f) => f.startsWith('entrypoints/content') || f.startsWith('services/page/')).map(read).join('\n');
+    const contentSide = code.filter((f) => f.startsWith('entrypoints/content-script') || f.startsWith('services/page/')).map(read).join('\n');
     for (const type of typesIn(section('ToContent'))) {
       expect(contentSide, `Handle '${type}' in the content script.`).toContain(`'${type}'`);
     }

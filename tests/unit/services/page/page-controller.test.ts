@@ -223,6 +223,29 @@ describe('a sharded term table', () => {
     ]);
   });
 
+  it('reads the shards of many runs in one storage read', async () => {
+    // Forty paragraphs, each naming an article of its own (forty heads, in
+    // many shards): read run by run, that would be a storage read, and a
+    // task, for nearly every paragraph.
+    const word = (i: number) => 'Zy' + String.fromCharCode(97 + Math.floor(i / 26), 97 + (i % 26));
+    const named = Array.from({ length: 40 }, (_, i) => ({ id: `zy_${i}`, title: `${word(i)} Protocol`, summary: '', boldTerms: [] }));
+    const sharded = shardTermTable(buildTermTable([...named, ...syntheticArticles(2_000)]));
+    const items = Object.fromEntries(sharded.shards.map((shard, k) => [shardKey(k), JSON.parse(JSON.stringify(shard))]));
+    document.body.innerHTML =
+      '<p>Nothing here but the open web.</p>' + named.map((a) => `<p>Then ${a.title} shows up.</p>`).join('');
+    const reads: string[][] = [];
+    const { controller } = start(ON, JSON.parse(JSON.stringify(sharded.index)), {
+      loadStorage: async (keys) => {
+        reads.push(keys);
+        return Object.fromEntries(keys.map((key) => [key, items[key]]));
+      },
+    });
+    await controller.ready;
+    expect(reads).toHaveLength(1);
+    expect(new Set(reads[0]).size).toBeGreaterThan(10);
+    expect(marks()).toEqual(named.map((a) => a.title));
+  });
+
   it('reads the index again when a shard turns out to be of another build', async () => {
     document.body.innerHTML = '<p>RAG</p>';
     const items = stored();

@@ -109,13 +109,28 @@ describe('scanning', () => {
   it('yields to the page between slices of a long page', async () => {
     document.body.innerHTML = Array.from({ length: 400 }, (_, i) => `<p>paragraph ${i} about nothing at all</p>`).join('') + '<p>RAG</p>';
     let clock = 0;
-    const { deps } = harness({ now: () => (clock += 1), options: { sliceMs: 20 } });
+    // Each reading of the clock is 5 ms later: the scan reads it every few runs.
+    const { deps } = harness({ now: () => (clock += 5), options: { sliceMs: 20 } });
     const timeout = vi.spyOn(globalThis, 'setTimeout');
     const session = startPageSession(deps);
     await session.ready;
     expect(timeout.mock.calls.filter(([, ms]) => ms === 0).length).toBeGreaterThan(5);
     expect(session.occurrences().map((o) => o.text)).toEqual(['RAG']);
     timeout.mockRestore();
+  });
+
+  it('keeps no pointer listener on a page without terms, and starts one with the first term', async () => {
+    document.body.innerHTML = '<p>The morning was quiet.</p>';
+    const listen = vi.spyOn(document, 'addEventListener');
+    const pointerListeners = () => listen.mock.calls.filter(([type]) => type === 'pointermove').length;
+    const session = startPageSession(harness().deps);
+    await session.ready;
+    expect(pointerListeners()).toBe(0);
+    document.body.insertAdjacentHTML('beforeend', '<p>Then RAG arrived.</p>');
+    await session.settled();
+    expect(session.occurrences().map((o) => o.text)).toEqual(['RAG']);
+    expect(pointerListeners()).toBe(1);
+    listen.mockRestore();
   });
 
   it('lists every term with its count for the side panel', async () => {
