@@ -194,9 +194,9 @@ class TrieMatcher implements Matcher {
     return this.titles.get(id);
   }
 
-  /** Whether `key` is a head of a loaded shard: a binary search in the shard its hash names. */
-  private isHead(key: string): boolean {
-    const k = this.shardCount === 1 ? 0 : shardOfHash(hashKey(key), this.shardCount);
+  /** Whether `key` (of hash `hash`) is a head of a loaded shard: a binary search in the shard its hash names. */
+  private isHead(key: string, hash = hashKey(key)): boolean {
+    const k = this.shardCount === 1 ? 0 : shardOfHash(hash, this.shardCount);
     const table = this.shards[k];
     return !!table && headIndex(table.heads, key) >= 0;
   }
@@ -220,7 +220,7 @@ class TrieMatcher implements Matcher {
       let candidate: boolean;
       let folded: string | null = null;
       if (flags & ASCII) {
-        candidate = this.mayBeHead(this.hashes[i]!) && this.isHead((folded = this.foldedKey(i)));
+        candidate = this.mayBeHead(this.hashes[i]!) && this.isHead((folded = this.foldedKey(i)), this.hashes[i]!);
       } else {
         folded = this.foldedKey(i);
         candidate = this.mayBeHead(hashKey(folded)) && this.isHead(folded);
@@ -401,14 +401,14 @@ class TrieMatcher implements Matcher {
     const state = this.shardState(hash, into);
     if (state !== LOADED_SHARD) return state;
     const raw = text.slice(start, end);
-    return this.isHead(exact ? raw : raw.toLowerCase()) ? SAW_HEAD : 0;
+    return this.isHead(exact ? raw : raw.toLowerCase(), hash) ? SAW_HEAD : 0;
   }
 
   /** SAW_HEAD when `key` is a head of a loaded shard, SAW_UNLOADED when it may be one of a shard not loaded (added to `into`), else 0. */
   private keyState(hash: number, key: string, into: Set<number> | undefined): number {
     const state = this.shardState(hash, into);
     if (state !== LOADED_SHARD) return state;
-    return this.isHead(key) ? SAW_HEAD : 0;
+    return this.isHead(key, hash) ? SAW_HEAD : 0;
   }
 
   /** 0 when no head has this hash; SAW_UNLOADED, the shard added to `into`, when its shard is not loaded; else LOADED_SHARD. */
