@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-import { CONTENT_SCRIPT_FILE, wikiBuildConfig } from './scripts/build-config';
+import { CONTENT_MAIN_FILE, CONTENT_SCRIPT_FILE, wikiBuildConfig } from './scripts/build-config';
 
 // WIKI_URL at build time makes another DokuWiki the default and declares host
 // permission for its origin, so a team can ship a build for its own wiki.
@@ -61,6 +61,10 @@ export default defineConfig({
         description: 'Move to the next marked term on the page and open its card',
       },
     },
+    // The content script's second stage, imported by its first on pages that
+    // may hold a term. Under a per-session address: a page cannot fetch it to
+    // learn that the extension is installed.
+    web_accessible_resources: [{ resources: [CONTENT_MAIN_FILE], matches: ['<all_urls>'], use_dynamic_url: true }],
     browser_specific_settings: {
       gecko: { id: 'companion@agentwiki.org' },
     },

@@ -1,8 +1,11 @@
 /**
- * The content script: marks the knowledge base's terms on every page and
- * shows their hover card. It runs in the top frame only and reads same-origin
- * frames from there (services/page/page-session.ts): a script in every frame
- * would read and compile the term table once per frame.
+ * The content script, first stage: on every page, tests the page's text
+ * against the term table's filter and loads the rest of the content script
+ * (content-main.ts: marking, hover card, page following) only when the page
+ * may hold a term, or when the side panel or the keyboard command asks
+ * (services/page/page-gate.ts says why). It runs in the top frame only and
+ * reads same-origin frames from there: a script in every frame would read
+ * the term table once per frame.
  *
  * Built as a plain script and declared in the manifest by wxt.config.ts,
  * rather than through WXT's content-script wrapper: the wrapper's context
@@ -15,11 +18,11 @@ import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import type { ToContent } from '../lib/protocol';
 import { completeSettings } from '../lib/settings/settings';
-import { DEFAULT_WIKI_URL, loadLocal, watchLocal } from '../services/local-state';
-import { handleMessages, sendToBackground } from '../services/messaging';
+import { DEFAULT_WIKI_URL, watchLocal } from '../services/local-state';
+import { handleMessages } from '../services/messaging';
 import { watchExtensionContext } from '../services/page/extension-context';
-import { startPageController } from '../services/page/page-controller';
-import { readStorage } from '../services/page/term-table-store';
+import { CONTENT_MAIN_PATH, takeFullPage } from '../services/page/full-page';
+import { startPageGate } from '../services/page/page-gate';
 
 export default defineUnlistedScript({
   main() {
@@ -27,41 +30,38 @@ export default defineUnlistedScript({
     // reloaded): then the page is left as it was.
     const stop = new AbortController();
     const isAlive = () => browser.runtime?.id != null;
-    watchExtensionContext({ doc: document, isAlive, onGone: () => stop.abort(), signal: stop.signal });
-    const askingBackground =
-      <T>(ask: () => Promise<T>) =>
-      (): Promise<T> =>
-        ask().catch((error: unknown) => {
-          if (!isAlive()) stop.abort();
-          throw error;
-        });
 
     // Settings and term table in one storage read: each read is a round trip
-    // to the browser and a task on the page's main thread. The table's index
-    // is read even on a site where marking is off, which is the rare case.
+    // to the browser and a task on the page's main thread. The second stage
+    // starts from the same answer.
     const firstRead = browser.storage.local.get(['settings', 'termTable']);
-    let firstTable: Promise<unknown> | null = firstRead.then((got) => got['termTable']);
-    const controller = startPageController({
+    const gate = startPageGate({
       doc: document,
       hostname: location.hostname,
       signal: stop.signal,
-      loadSettings: () => firstRead.then((got) => completeSettings(got['settings'], DEFAULT_WIKI_URL)),
-      // Later reads (the table went stale while the page read it) go to storage afresh.
-      loadTermTable: () => {
-        const table = firstTable ?? loadLocal('termTable');
-        firstTable = null;
-        return table;
-      },
-      loadStorage: readStorage,
+      first: firstRead.then((got) => ({ settings: completeSettings(got['settings'], DEFAULT_WIKI_URL), table: got['termTable'] })),
       watchSettings: (onChange) => watchLocal('settings', (value) => onChange(completeSettings(value, DEFAULT_WIKI_URL))),
       watchTermTable: (onChange) => watchLocal('termTable', onChange),
-      lookup: (id) => askingBackground(() => sendToBackground('card:get', { id }))(),
-      openInSidePanel: (id) => askingBackground(() => sendToBackground('sidepanel:open', { id }))(),
-      onTableError: (error) => console.warn(`AgentWiki Companion: ${error}`),
+      startFull: async () => {
+        if (!isAlive()) {
+          stop.abort();
+          throw new Error('The extension is gone.');
+        }
+        // Watched from here on, when the page gets marks and a card to take
+        // down: until then an orphaned first stage holds nothing but an
+        // observer, and its storage listeners never fire again.
+        watchExtensionContext({ doc: document, isAlive, onGone: () => stop.abort(), signal: stop.signal });
+        await import(/* @vite-ignore */ browser.runtime.getURL(CONTENT_MAIN_PATH));
+        return takeFullPage()({ signal: stop.signal, firstRead });
+      },
     });
     const stopHandling = handleMessages<ToContent>({
-      'page:terms': () => controller.terms(),
-      'page:next-term': () => controller.nextTerm(),
+      'page:terms': async () => (await gate.full()).terms(),
+      'page:next-term': async () => {
+        const controller = await gate.full();
+        await controller.ready;
+        return controller.nextTerm();
+      },
     });
     stop.signal.addEventListener('abort', stopHandling, { once: true });
   },

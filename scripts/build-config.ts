@@ -3,6 +3,8 @@
  * npm run build` bakes that wiki in as the default and declares host
  * permission for its origin; without it the default is agentwiki.org.
  */
+import { CONTENT_MAIN_PATH } from '../services/page/full-page';
+
 export const AGENTWIKI_URL = 'https://agentwiki.org/';
 
 export interface WikiBuildConfig {
@@ -32,3 +34,5 @@ export function wikiBuildConfig(raw: string | undefined): WikiBuildConfig {
 
 /** The content script's file in a build (entrypoints/content-script.ts, declared in the manifest by wxt.config.ts). */
 export const CONTENT_SCRIPT_FILE = 'content-script.js';
+/** Its second stage (entrypoints/content-main.ts), which it imports on pages that may hold a term. */
+export const CONTENT_MAIN_FILE = CONTENT_MAIN_PATH.slice(1);

@@ -1,14 +1,16 @@
 /**
  * Size budgets that fail the build: the content script runs on every page the
- * user opens, so its gzip size is capped (DESIGN.md: at most 30 kB gzip).
+ * user opens, so its gzip size is capped (DESIGN.md: at most 30 kB gzip); its
+ * second stage, on every page that may hold a term, is held to the same.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { CONTENT_SCRIPT_FILE } from './build-config';
+import { CONTENT_MAIN_FILE, CONTENT_SCRIPT_FILE } from './build-config';
 
 export const BUDGETS_GZIP_BYTES: Record<string, number> = {
   [CONTENT_SCRIPT_FILE]: 30 * 1024,
+  [CONTENT_MAIN_FILE]: 30 * 1024,
 };
 
 export interface BudgetReport {

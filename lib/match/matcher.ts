@@ -11,9 +11,9 @@
  * tokens are whole words, so "RAG" is never found inside "RAGE" nor "agent"
  * inside "reagent".
  */
-import { canonicalGap, CharClass, classOf, exactForm, firstKeyOf, foldCase, hashKey, TokenCursor } from './normalize';
+import { canonicalGap, exactForm, firstKeyOf, foldCase, hashKey, TokenCursor } from './normalize';
 import type { TermTable } from './table';
-import { HeadFilter, shardOfHash, type TermTableIndex } from './table-shards';
+import { HeadFilter, SAW_OTHER_SCRIPT, shardOfHash, type HeadVisitor, type TermTableIndex } from './table-shards';
 
 export interface TermMatch {
   /** Offsets in the original text, end exclusive. */
@@ -85,16 +85,10 @@ const ASCII = 1;
 const SIMPLE = 2;
 const UPPER = 4;
 
-/** FNV-1a as `hashKey` computes it (normalize.ts), for the quick pass's own loop. */
-const FNV_OFFSET = hashKey('');
-const FNV_PRIME = 0x01000193;
-
-/** What the quick pass (`TrieMatcher.scanWords`) saw, as bits. */
+/** What the quick pass (`TrieMatcher.scanWords`) saw, as bits, with HeadFilter's SAW_OTHER_SCRIPT (4). */
 const SAW_HEAD = 1;
 /** A key that passed the filter and whose shard is not loaded. */
 const SAW_UNLOADED = 2;
-/** A character the quick pass does not tokenize: a letter, mark or format character beyond ASCII. */
-const SAW_OTHER_SCRIPT = 4;
 /** shardState: the filter lets the hash pass and its shard is loaded (then `isHead` decides). */
 const LOADED_SHARD = 8;
 
@@ -135,7 +129,7 @@ export function compileShardedMatcher(index: TermTableIndex): Matcher {
   return new TrieMatcher(HeadFilter.of(index.filter, index.filterBits), index.shards, index.hasSignals, index.terms);
 }
 
-class TrieMatcher implements Matcher {
+class TrieMatcher implements Matcher, HeadVisitor {
   private readonly shards: (TermTable | undefined)[];
   /** Head -> the trie of the phrases that start with it (null: none do). */
   private readonly roots = new Map<string, TrieNode | null>();
@@ -155,8 +149,8 @@ class TrieMatcher implements Matcher {
   private bestEnd = -1;
   private best: TrieNode | null = null;
   private missing: Set<number> | undefined;
-  /** Where scanWords stopped: the end of the last word it tested. */
-  private scannedTo = 0;
+  /** Where the quick pass stopped: the end of the last word it tested (written by HeadFilter.scanWords). */
+  scannedTo = 0;
 
   constructor(
     private readonly filter: HeadFilter,
@@ -279,9 +273,10 @@ class TrieMatcher implements Matcher {
   }
 
   /**
-   * The quick pass: one loop over the text's UTF-16 code units that puts each
-   * word's keys to the same tests as findAll's full path, without token
-   * arrays, without a string or a call per word. It returns SAW_HEAD when a
+   * The quick pass: HeadFilter.scanWords, one loop over the text's UTF-16
+   * code units, with this matcher testing each key that passes the filter's
+   * first probe (`visitKey`): the same tests as findAll's full path, without
+   * token arrays, without a string or a call per word. It returns SAW_HEAD when a
    * word is a head of a loaded shard (at the first, when `stopAtHead`),
    * SAW_UNLOADED when a word may be a head of a shard not loaded (that shard
    * added to `missing`), SAW_OTHER_SCRIPT when it met a character it does not
@@ -318,67 +313,9 @@ class TrieMatcher implements Matcher {
    * texts, with whole and partly loaded sharded tables.
    */
   private scanWords(text: string, missing: Set<number> | undefined, stopAtHead: boolean): number {
-    const chars = this.filter.chars;
-    const mask = chars.length - 1;
-    // A local, not Math.imul: in code not yet optimised, each Math.imul
-    // reads the global; the local made the loop 5–15% faster there (Node,
-    // --jitless and --no-opt, 50 kB of prose).
-    const imul = Math.imul;
-    const length = text.length;
-    let seen = 0;
-    let i = 0;
-    this.scannedTo = 0;
-    while (i < length) {
-      let c = text.charCodeAt(i);
-      if (c >= 128) {
-        const cp = text.codePointAt(i)!;
-        if (classOf(cp) !== CharClass.Separator) return seen | SAW_OTHER_SCRIPT;
-        i += cp > 0xffff ? 2 : 1;
-        continue;
-      }
-      if (!(c >= 97 ? c <= 122 : c >= 65 ? c <= 90 : c >= 48 && c <= 57)) {
-        i++;
-        continue;
-      }
-      // A word: its folded hash, and its case-kept hash from its first capital
-      // on (before that, both hash the same code units).
-      const start = i;
-      let folded = FNV_OFFSET;
-      let exact = 0;
-      let upper = false;
-      for (;;) {
-        if (c >= 97) {
-          if (c > 122) break;
-          folded = imul(folded ^ c, FNV_PRIME);
-          if (upper) exact = imul(exact ^ c, FNV_PRIME);
-        } else if (c >= 65) {
-          if (c > 90) break;
-          if (!upper) {
-            upper = true;
-            exact = folded;
-          }
-          folded = imul(folded ^ (c | 32), FNV_PRIME);
-          exact = imul(exact ^ c, FNV_PRIME);
-        } else if (c >= 48 && c <= 57) {
-          folded = imul(folded ^ c, FNV_PRIME);
-          if (upper) exact = imul(exact ^ c, FNV_PRIME);
-        } else break;
-        if (++i === length) break;
-        c = text.charCodeAt(i);
-      }
-      // A letter, mark or format character beyond ASCII continues the word: not an ASCII token.
-      if (c >= 128 && classOf(text.codePointAt(i)!) !== CharClass.Separator) return seen | SAW_OTHER_SCRIPT;
-      // The filter's first probe, inline as in mayBeHead: it turns away about four words in five.
-      if (((chars.charCodeAt((folded >>> 4) & mask) - 0x20) >> (folded & 15) % 15) & 1) {
-        seen |= this.wordState(folded, text, start, i, false, missing);
-        if (seen & SAW_HEAD && stopAtHead) return seen;
-      }
-      if (upper && ((chars.charCodeAt((exact >>> 4) & mask) - 0x20) >> (exact & 15) % 15) & 1) {
-        seen |= this.wordState(exact, text, start, i, true, missing);
-        if (seen & SAW_HEAD && stopAtHead) return seen;
-      }
-      this.scannedTo = i;
-    }
+    this.missing = missing;
+    const seen = this.filter.scanWords(text, this, stopAtHead ? SAW_HEAD : 0);
+    this.missing = undefined;
     return seen;
   }
 
@@ -396,9 +333,13 @@ class TrieMatcher implements Matcher {
     return from * 10 >= text.length - from ? from : 0;
   }
 
-  /** keyState for the word text.slice(start, end), lower-cased unless `exact`; the string is made only for a loaded shard. */
-  private wordState(hash: number, text: string, start: number, end: number, exact: boolean, into: Set<number> | undefined): number {
-    const state = this.shardState(hash, into);
+  /**
+   * The quick pass's test of one key (HeadVisitor): keyState for the word
+   * text.slice(start, end), lower-cased unless `exact`, its missing shard put
+   * into `missing`; the string is made only for a loaded shard.
+   */
+  visitKey(hash: number, text: string, start: number, end: number, exact: boolean): number {
+    const state = this.shardState(hash, this.missing);
     if (state !== LOADED_SHARD) return state;
     const raw = text.slice(start, end);
     return this.isHead(exact ? raw : raw.toLowerCase(), hash) ? SAW_HEAD : 0;

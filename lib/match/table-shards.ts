@@ -22,7 +22,7 @@
  * each ASCII token while scanning it, so testing a word costs no string.
  */
 import { fail, ok, type Result } from '../result';
-import { hashKey } from './normalize';
+import { CharClass, classOf, hashKey } from './normalize';
 import { parseTermTable, TERM_TABLE_VERSION, type TermTable } from './table';
 
 export const SHARDED_TABLE_VERSION = 2;
@@ -66,6 +66,23 @@ export function shardOfHash(hash: number, shards: number): number {
   return (Math.imul(hash, 0x9e3779b1) >>> 0) % shards;
 }
 
+/** FNV-1a as `hashKey` computes it (normalize.ts), for scanWords' own loop. */
+const FNV_OFFSET = hashKey('');
+const FNV_PRIME = 0x01000193;
+
+/** scanWords' result bit for a letter, mark or format character beyond ASCII, where it stops: a token it does not read. */
+export const SAW_OTHER_SCRIPT = 4;
+/** mayHoldHead's own bit for a key the whole filter lets through. */
+const MAY_BE_HEAD = 1;
+
+/** What HeadFilter.scanWords tells each key of a word that passes the filter's first probe. */
+export interface HeadVisitor {
+  /** The key's hash, and the word text.slice(start, end), as it is (`exact`) or to be lower-cased; answers bits for the result. */
+  visitKey(hash: number, text: string, start: number, end: number, exact: boolean): number;
+  /** Written by scanWords: the end of the last word it tested (0 for none). */
+  scannedTo: number;
+}
+
 /**
  * A Bloom filter over 32-bit hashes, stored as a string of 15-bit characters
  * (code units 0x20–0x801F: never a surrogate, so it survives storage). The
@@ -74,7 +91,10 @@ export function shardOfHash(hash: number, shards: number): number {
  * in code the engine has not optimised yet, and a division per probe showed
  * in profiles.
  */
-export class HeadFilter {
+export class HeadFilter implements HeadVisitor {
+  /** Where mayHoldHead's scan stopped (HeadVisitor). */
+  scannedTo = 0;
+
   private constructor(
     readonly chars: string,
     readonly bits: number,
@@ -111,6 +131,100 @@ export class HeadFilter {
       if (!(((chars.charCodeAt((h >>> 4) & mask) - CHAR_OFFSET) >> (h & 15) % BITS_PER_CHAR) & 1)) return false;
     }
     return true;
+  }
+
+  /**
+   * The quick pass over a text, shared by the matcher (findAll and
+   * shardsNeeded: matcher.ts says why it changes nothing) and the content
+   * script's first stage (`mayHoldHead`): one loop over the text's UTF-16
+   * code units that hashes each ASCII word as TokenCursor does — its folded
+   * key, and its case-kept key from its first capital on — without a string
+   * or a call per word, and tells `visitor` each key that passes the
+   * filter's first probe (about one word in five). It ORs the bits the
+   * visitor answers and returns them as soon as they meet `stopBits`; at a
+   * letter, mark or format character beyond ASCII, which it does not
+   * tokenize, it returns them with SAW_OTHER_SCRIPT.
+   */
+  scanWords(text: string, visitor: HeadVisitor, stopBits: number): number {
+    const chars = this.chars;
+    const mask = chars.length - 1;
+    // A local, not Math.imul: in code not yet optimised, each Math.imul
+    // reads the global; the local made the loop 5–15% faster there (Node,
+    // --jitless and --no-opt, 50 kB of prose).
+    const imul = Math.imul;
+    const length = text.length;
+    let seen = 0;
+    let i = 0;
+    visitor.scannedTo = 0;
+    while (i < length) {
+      let c = text.charCodeAt(i);
+      if (c >= 128) {
+        const cp = text.codePointAt(i)!;
+        if (classOf(cp) !== CharClass.Separator) return seen | SAW_OTHER_SCRIPT;
+        i += cp > 0xffff ? 2 : 1;
+        continue;
+      }
+      if (!(c >= 97 ? c <= 122 : c >= 65 ? c <= 90 : c >= 48 && c <= 57)) {
+        i++;
+        continue;
+      }
+      // A word: its folded hash, and its case-kept hash from its first capital
+      // on (before that, both hash the same code units).
+      const start = i;
+      let folded = FNV_OFFSET;
+      let exact = 0;
+      let upper = false;
+      for (;;) {
+        if (c >= 97) {
+          if (c > 122) break;
+          folded = imul(folded ^ c, FNV_PRIME);
+          if (upper) exact = imul(exact ^ c, FNV_PRIME);
+        } else if (c >= 65) {
+          if (c > 90) break;
+          if (!upper) {
+            upper = true;
+            exact = folded;
+          }
+          folded = imul(folded ^ (c | 32), FNV_PRIME);
+          exact = imul(exact ^ c, FNV_PRIME);
+        } else if (c >= 48 && c <= 57) {
+          folded = imul(folded ^ c, FNV_PRIME);
+          if (upper) exact = imul(exact ^ c, FNV_PRIME);
+        } else break;
+        if (++i === length) break;
+        c = text.charCodeAt(i);
+      }
+      // A letter, mark or format character beyond ASCII continues the word: not an ASCII token.
+      if (c >= 128 && classOf(text.codePointAt(i)!) !== CharClass.Separator) return seen | SAW_OTHER_SCRIPT;
+      // The first probe, inline (as in mayContain): it turns away about four words in five.
+      if (((chars.charCodeAt((folded >>> 4) & mask) - CHAR_OFFSET) >> (folded & 15) % BITS_PER_CHAR) & 1) {
+        seen |= visitor.visitKey(folded, text, start, i, false);
+        if (seen & stopBits) return seen;
+      }
+      if (upper && ((chars.charCodeAt((exact >>> 4) & mask) - CHAR_OFFSET) >> (exact & 15) % BITS_PER_CHAR) & 1) {
+        seen |= visitor.visitKey(exact, text, start, i, true);
+        if (seen & stopBits) return seen;
+      }
+      visitor.scannedTo = i;
+    }
+    return seen;
+  }
+
+  /**
+   * Whether a text may hold a term at all, from the filter alone: a word
+   * whose folded or case-kept key passes it, or a letter of another script
+   * (a token this loop does not read). The content script's first stage
+   * (services/page/page-gate.ts) asks it of every text run of a page before
+   * the matcher is loaded; it answers true wherever a sharded matcher's
+   * `shardsNeeded` does (tests/unit/lib/match/quick-pass.test.ts).
+   */
+  mayHoldHead(text: string): boolean {
+    return this.scanWords(text, this, MAY_BE_HEAD) !== 0;
+  }
+
+  /** HeadVisitor, for mayHoldHead: the whole filter's answer. */
+  visitKey(hash: number): number {
+    return this.mayContain(hash) ? MAY_BE_HEAD : 0;
   }
 
   get encoded(): string {

@@ -60,23 +60,29 @@ export async function currentWorker(browser: BenchBrowser): Promise<Worker> {
 }
 
 /**
- * Stores a term table in the extension's local storage, once the extension
- * has finished its own start (it stores the bundled snapshot's table first):
- * whole, under `termTable`, or sharded as services/page/term-table-store.ts
- * writes it.
+ * Stores a term table in the extension's local storage: whole, under
+ * `termTable`, or sharded as services/page/term-table-store.ts writes it.
+ * The real extension stores the bundled snapshot's table when it starts, so
+ * by default this waits until that is done, lest it overwrite ours; the
+ * floor's idle worker stores nothing (`waitForOwnTable: false`). The table is
+ * read back afterwards, so a bench never measures another table unawares.
  */
-export async function installTermTable(browser: BenchBrowser, table: TermTable, form: 'whole' | 'sharded' = 'sharded'): Promise<void> {
+export async function installTermTable(
+  browser: BenchBrowser,
+  table: TermTable,
+  form: 'whole' | 'sharded' = 'sharded',
+  { waitForOwnTable = true }: { waitForOwnTable?: boolean } = {},
+): Promise<void> {
   const worker = await currentWorker(browser);
   const deadline = Date.now() + 60_000;
-  // The real extension: wait until its own first table is stored, so it cannot overwrite ours.
-  for (;;) {
+  while (waitForOwnTable) {
     const status = await worker.evaluate(async () => {
       const chromeApi = (globalThis as any).chrome;
       const got = await chromeApi.storage.local.get(['syncStatus', 'termTable']);
-      return { phase: got.syncStatus?.phase, hasLast: !!got.syncStatus?.last, hasTable: !!got.termTable, hasStatus: !!got.syncStatus };
+      return { phase: got.syncStatus?.phase, hasLast: !!got.syncStatus?.last, hasTable: !!got.termTable };
     });
-    if (!status.hasStatus || (status.phase === 'idle' && status.hasLast && status.hasTable)) break;
-    if (Date.now() > deadline) throw new Error(`The extension never settled: ${JSON.stringify(status)}`);
+    if (status.phase === 'idle' && status.hasLast && status.hasTable) break;
+    if (Date.now() > deadline) throw new Error(`The extension never stored its own table: ${JSON.stringify(status)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   const items: Record<string, unknown> = {};
@@ -89,6 +95,11 @@ export async function installTermTable(browser: BenchBrowser, table: TermTable, 
   await worker.evaluate(async (values) => {
     await (globalThis as any).chrome.storage.local.set(values);
   }, items);
+  await new Promise((r) => setTimeout(r, 500));
+  // Compared by a value of its own: storage gives objects back with their keys sorted.
+  const mark = (t: any): string => JSON.stringify([t?.v, t?.ids?.length, t?.terms, t?.filter, t?.hashes]);
+  const stored = await worker.evaluate(async () => (await (globalThis as any).chrome.storage.local.get('termTable')).termTable);
+  if (mark(stored) !== mark(items['termTable'])) throw new Error('The term table in storage is not the one the benchmark stored.');
 }
 
 /** The number of ranges under the agentwiki-term highlight (0 when none is registered). */

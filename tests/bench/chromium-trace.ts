@@ -68,6 +68,8 @@ export interface MainThreadCost {
   page: { tasks: number; wallMs: number; cpuMs: number; longestMs: number };
   /** From the page's first task to the end of the script's last task, in ms. */
   doneAtMs: number;
+  /** The extension's script files seen running (compiled, evaluated or called), by name. */
+  scripts: string[];
 }
 
 /**
@@ -126,6 +128,7 @@ export function contentScriptCost(events: TraceEvent[], pageUrl: string, scriptO
     sampledMs: sampledMs(events, pid, tid, scriptOrigin),
     page: { tasks: pageTops.length, wallMs: sum(pageTops, 'dur'), cpuMs: sum(pageTops, 'tdur'), longestMs: longest(pageTops) },
     doneAtMs: last ? (last.ts + (last.dur ?? 0) - firstPageTask.ts) / 1000 : 0,
+    scripts: [...new Set(ourEvents.map((e) => String(e.args?.['data']?.url ?? e.args?.['data']?.fileName).slice(scriptOrigin!.length)))].sort(),
   };
 }
 

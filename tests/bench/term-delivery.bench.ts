@@ -217,7 +217,8 @@ export default async function termDeliveryBench(): Promise<void> {
       ] as const) {
         const browser = await launchBrowser(dir);
         try {
-          await installTermTable(browser, table, form);
+          // The port prototype's worker stores no table of its own.
+          await installTermTable(browser, table, form, { waitForOwnTable: dir === realDir });
           const control = await workerControl(browser, controlPath);
           for (const p of pages) {
             const url = site.url + p.path;

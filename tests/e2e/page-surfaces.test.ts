@@ -2,7 +2,8 @@
  * The parts of a page beyond its light tree, in real Chromium with the built
  * extension (offline build, bundled knowledge base): open shadow roots and
  * same-origin iframes are marked and hovered, in-page navigation is read as
- * a new page, and a page whose extension is reloaded is left as it was.
+ * a new page, a page whose extension is reloaded is left as it was, and the
+ * content script's second stage is loaded only once a page may hold a term.
  */
 import { createServer, type Server } from 'node:http';
 import type { Page } from 'playwright-core';
@@ -23,6 +24,9 @@ const PAGES: Record<string, string> = {
   </body></html>`,
   '/inner.html': `<!doctype html><html><head><meta charset="utf-8"></head><body>
     <p id="framed">In a frame: CrewAI and LlamaIndex.</p>
+  </body></html>`,
+  '/plain.html': `<!doctype html><html><head><meta charset="utf-8"><title>Plain</title></head><body>
+    <main id="main"><p>The morning was quiet and the kitchen smelled of fresh bread.</p></main>
   </body></html>`,
   '/app.html': `<!doctype html><html><head><meta charset="utf-8"><title>App</title></head><body>
     <nav>Docs</nav>
@@ -137,6 +141,30 @@ describe('the page beyond its light tree, in Chromium', () => {
     await expect.poll(() => dialog.getAttribute('aria-label'), { timeout: 10_000 }).toMatch(/CrewAI/);
     const cardTop = await page.evaluate(() => document.querySelector('agentwiki-card')!.getBoundingClientRect().top);
     expect(cardTop).toBeGreaterThanOrEqual(frameBox.bottom);
+    await page.close();
+  });
+
+  it('leaves a page without terms to the first stage until a term appears on it', async () => {
+    const page = await browser.context.newPage();
+    const cdp = await browser.context.newCDPSession(page);
+    const scripts: string[] = [];
+    cdp.on('Debugger.scriptParsed', (event: { url: string }) => scripts.push(event.url));
+    await cdp.send('Debugger.enable');
+    await page.goto(`${site.url}/plain.html`);
+    await waitFor(async () => scripts.filter((url) => url.endsWith('/content-script.js')).length, (n) => n === 1);
+    // Long enough for the first stage to have read the page and for an import to have run.
+    await page.waitForTimeout(1_500);
+    expect(scripts.filter((url) => url.endsWith('/content-main.js'))).toEqual([]);
+
+    await page.evaluate(() => document.getElementById('main')!.insertAdjacentHTML('beforeend', '<p>Then we tried LangChain.</p>'));
+    const marks = await waitFor(() => highlighted(page), (h) => h.top.length > 0);
+    expect(marks.top).toEqual(['LangChain']);
+    const second = scripts.filter((url) => url.endsWith('/content-main.js'));
+    expect(second).toHaveLength(1);
+    // The page itself cannot fetch it (use_dynamic_url), so it cannot tell the extension is there.
+    const fetched = await page.evaluate((url) => fetch(url).then((r) => `status ${r.status}`, () => 'refused'), second[0]!);
+    expect(fetched).toBe('refused');
+    await cdp.detach();
     await page.close();
   });
 

@@ -1,5 +1,6 @@
 /**
- * The matcher's quick pass (TrieMatcher.scanWords) and `shardsNeeded`.
+ * The matcher's quick pass (TrieMatcher.scanWords) and `shardsNeeded`, and
+ * `HeadFilter.mayHoldHead`, the content script's first stage's use of it.
  *
  * The quick pass must never change what findAll returns: same matches, same
  * `missing` shards, same signals. The tests compare each text with the same
@@ -310,5 +311,41 @@ describe('shardsNeeded', () => {
     expect(tally.none).toBeGreaterThan(ROUNDS / 20);
     expect(tally.some).toBeGreaterThan(ROUNDS / 20);
     expect(tally.wider).toBeGreaterThan(0);
+  });
+});
+
+describe('HeadFilter.mayHoldHead (the first stage of the content script)', () => {
+  const filter = HeadFilter.of(SHARDED.index.filter, SHARDED.index.filterBits);
+
+  it('says true wherever a matcher needs a shard or finds a term, and false only where none can', () => {
+    const next = generator(7);
+    const whole = compileMatcher(TABLE);
+    const tally = { held: 0, matched: 0, rejected: 0, otherScripts: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      const otherScripts = round % 4 === 3;
+      const text = next(otherScripts);
+      const may = filter.mayHoldHead(text);
+      const needs = needed(shardsOf([]), text).any;
+      const found = whole.findAll(text).length > 0;
+      if (needs || found) expect(may, JSON.stringify(text)).toBe(true);
+      // Without another script (separators beyond ASCII included) it is the quick pass itself: the same answer.
+      if (!otherScripts) expect(may, JSON.stringify(text)).toBe(needs);
+      if (may) tally.held++;
+      else tally.rejected++;
+      if (found) tally.matched++;
+      if (otherScripts) tally.otherScripts++;
+    }
+    expect(tally.matched).toBeGreaterThan(ROUNDS / 20);
+    expect(tally.rejected).toBeGreaterThan(ROUNDS / 20);
+    expect(tally.held).toBeGreaterThan(ROUNDS / 20);
+  });
+
+  it('reads acronyms in their case, words across ASCII punctuation, and any other script as a possible term', () => {
+    expect(filter.mayHoldHead('the morning was quiet — don’t worry,\u00a0the bread… 😀')).toBe(false);
+    expect(filter.mayHoldHead('then RAG')).toBe(true);
+    expect(filter.mayHoldHead('built on MetaGPT.')).toBe(true);
+    expect(filter.mayHoldHead('Die Straße')).toBe(true);
+    expect(filter.mayHoldHead('大規模')).toBe(true);
+    expect(filter.mayHoldHead('')).toBe(false);
   });
 });
