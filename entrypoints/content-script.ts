@@ -17,6 +17,7 @@
 import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import type { ToContent } from '../lib/protocol';
+import { errorMessage } from '../lib/result';
 import { completeSettings } from '../lib/settings/settings';
 import { DEFAULT_WIKI_URL, watchLocal } from '../services/local-state';
 import { handleMessages } from '../services/messaging';
@@ -51,8 +52,13 @@ export default defineUnlistedScript({
         // down: until then an orphaned first stage holds nothing but an
         // observer, and its storage listeners never fire again.
         watchExtensionContext({ doc: document, isAlive, onGone: () => stop.abort(), signal: stop.signal });
-        await import(/* @vite-ignore */ browser.runtime.getURL(CONTENT_MAIN_PATH));
-        return takeFullPage()({ signal: stop.signal, firstRead });
+        try {
+          await import(/* @vite-ignore */ browser.runtime.getURL(CONTENT_MAIN_PATH));
+          return takeFullPage()({ signal: stop.signal, firstRead });
+        } catch (error) {
+          console.warn(`AgentWiki Companion: marking could not start on this page: ${errorMessage(error)}`);
+          throw error;
+        }
       },
     });
     const stopHandling = handleMessages<ToContent>({

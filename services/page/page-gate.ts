@@ -5,9 +5,9 @@
  * (scanner.ts) and tests each against the term table's Bloom filter
  * (`HeadFilter.mayHoldHead`, lib/match/table-shards.ts). Only when a run
  * may hold a term — or when the side panel or the keyboard command asks —
- * is the rest of the content script
- * loaded and started (`startFull`): the matcher, painter, hover card and page
- * session, which then read the page themselves, from the start.
+ * is the rest of the content script loaded and started (`startFull`): the
+ * matcher, painter, hover card and page session, which then read the page
+ * themselves, from the start.
  *
  * Why two stages: evaluating the whole content script (about 47 kB) took
  * 5–8 ms of the page's main thread on every page in Chrome traces, more than
@@ -17,8 +17,8 @@
  * Until then it follows the page as the session would: DOM changes (the
  * document, the open shadow roots and same-origin frames it read), frames
  * that load, and changes of the settings or of the table, each tested the
- * same way in idle time. On a site where marking is off it only watches the
- * settings. Everything it set up goes when it hands over or `signal` aborts.
+ * same way, gathered for a moment and read in slices. On a site where
+ * marking is off it only watches the settings. Everything it set up goes when it hands over or `signal` aborts.
  */
 import { HeadFilter, parseTermTableIndex, SHARDED_TABLE_VERSION } from '../../lib/match/table-shards';
 import { highlightingOnFor, type Settings } from '../../lib/settings/settings';
@@ -78,6 +78,8 @@ export function startPageGate<Full>(deps: PageGateDeps<Full>): PageGate<Full> {
     if (!full) {
       own.abort();
       full = deps.startFull();
+      // A failed start is told by startFull and to whoever awaits full(); a hand-over nobody awaits leaves it there.
+      full.catch(() => undefined);
     }
     return full;
   }

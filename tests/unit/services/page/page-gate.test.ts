@@ -172,6 +172,19 @@ describe('startPageGate', () => {
     expect(startFull).toHaveBeenCalledTimes(1);
   });
 
+  it('tells a failed start to whoever asks, and leaves no rejection unhandled', async () => {
+    document.body.innerHTML = '<p>MetaGPT</p>';
+    const { gate } = start(ON, {
+      startFull: async () => {
+        throw new Error('the second stage could not be imported');
+      },
+    });
+    expect(await gate.ready).toBe('full');
+    // A turn of the event loop with nobody awaiting the start: an unhandled rejection would show here.
+    await settle();
+    await expect(gate.full()).rejects.toThrow('could not be imported');
+  });
+
   it('tests a long page in slices and still finds a term at its end', async () => {
     document.body.innerHTML = `${PLAIN.repeat(300)}<p>At last, RAG.</p>`;
     let clock = 0;
