@@ -10,8 +10,7 @@
  */
 import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { completeSettings } from '../lib/settings/settings';
-import { DEFAULT_WIKI_URL, loadLocal, watchLocal } from '../services/local-state';
+import { loadLocal, watchLocal, watchSettings } from '../services/local-state';
 import { sendToBackground } from '../services/messaging';
 import { offerFullPage } from '../services/page/full-page';
 import { startPageController } from '../services/page/page-controller';
@@ -19,7 +18,7 @@ import { readStorage } from '../services/page/term-table-store';
 
 export default defineUnlistedScript({
   main() {
-    offerFullPage(({ signal, firstRead }) => {
+    offerFullPage(({ signal, first }) => {
       const stop = new AbortController();
       signal.addEventListener('abort', () => stop.abort(), { once: true });
       const isAlive = () => browser.runtime?.id != null;
@@ -28,12 +27,12 @@ export default defineUnlistedScript({
           if (!isAlive()) stop.abort();
           throw error;
         });
-      let firstTable: Promise<unknown> | null = firstRead.then((got) => got['termTable']);
+      let firstTable: Promise<unknown> | null = first.then((got) => got.table);
       return startPageController({
         doc: document,
         hostname: location.hostname,
         signal: stop.signal,
-        loadSettings: () => firstRead.then((got) => completeSettings(got['settings'], DEFAULT_WIKI_URL)),
+        loadSettings: () => first.then((got) => got.settings),
         // Later reads (the table went stale while the page read it) go to storage afresh.
         loadTermTable: () => {
           const table = firstTable ?? loadLocal('termTable');
@@ -41,7 +40,7 @@ export default defineUnlistedScript({
           return table;
         },
         loadStorage: readStorage,
-        watchSettings: (onChange) => watchLocal('settings', (value) => onChange(completeSettings(value, DEFAULT_WIKI_URL))),
+        watchSettings,
         watchTermTable: (onChange) => watchLocal('termTable', onChange),
         lookup: (id) => askingBackground(() => sendToBackground('card:get', { id })),
         openInSidePanel: (id) => askingBackground(() => sendToBackground('sidepanel:open', { id })),

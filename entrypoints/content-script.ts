@@ -19,7 +19,7 @@ import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import type { ToContent } from '../lib/protocol';
 import { errorMessage } from '../lib/result';
 import { completeSettings } from '../lib/settings/settings';
-import { DEFAULT_WIKI_URL, watchLocal } from '../services/local-state';
+import { DEFAULT_WIKI_URL, watchLocal, watchSettings } from '../services/local-state';
 import { handleMessages } from '../services/messaging';
 import { watchExtensionContext } from '../services/page/extension-context';
 import { CONTENT_MAIN_PATH, takeFullPage } from '../services/page/full-page';
@@ -34,14 +34,16 @@ export default defineUnlistedScript({
 
     // Settings and term table in one storage read: each read is a round trip
     // to the browser and a task on the page's main thread. The second stage
-    // starts from the same answer.
-    const firstRead = browser.storage.local.get(['settings', 'termTable']);
+    // starts from the same answer, settings completed once.
+    const first = browser.storage.local
+      .get(['settings', 'termTable'])
+      .then((got) => ({ settings: completeSettings(got['settings'], DEFAULT_WIKI_URL), table: got['termTable'] }));
     const gate = startPageGate({
       doc: document,
       hostname: location.hostname,
       signal: stop.signal,
-      first: firstRead.then((got) => ({ settings: completeSettings(got['settings'], DEFAULT_WIKI_URL), table: got['termTable'] })),
-      watchSettings: (onChange) => watchLocal('settings', (value) => onChange(completeSettings(value, DEFAULT_WIKI_URL))),
+      first,
+      watchSettings,
       watchTermTable: (onChange) => watchLocal('termTable', onChange),
       startFull: async () => {
         if (!isAlive()) {
@@ -54,7 +56,7 @@ export default defineUnlistedScript({
         watchExtensionContext({ doc: document, isAlive, onGone: () => stop.abort(), signal: stop.signal });
         try {
           await import(/* @vite-ignore */ browser.runtime.getURL(CONTENT_MAIN_PATH));
-          return takeFullPage()({ signal: stop.signal, firstRead });
+          return takeFullPage()({ signal: stop.signal, first });
         } catch (error) {
           console.warn(`AgentWiki Companion: marking could not start on this page: ${errorMessage(error)}`);
           throw error;

@@ -66,3 +66,8 @@ export function watchLocal<K extends LocalKey>(
   browser.storage.onChanged.addListener(listener);
   return () => browser.storage.onChanged.removeListener(listener);
 }
+
+/** Calls `onChange` with the settings, completed with their defaults, whenever they change; returns the function that stops watching. */
+export function watchSettings(onChange: (settings: Settings) => void): () => void {
+  return watchLocal('settings', (value) => onChange(completeSettings(value, DEFAULT_WIKI_URL)));
+}

@@ -8,9 +8,8 @@ import '../../assets/styles/base.css';
 import '../../assets/styles/pages.css';
 import { OptionsPage } from './OptionsPage';
 import { trackHostPermissions } from './host-permission';
-import { DEFAULT_WIKI_URL, loadSettings, loadSyncStatus, saveSettings, watchLocal } from '../../services/local-state';
+import { loadSettings, loadSyncStatus, saveSettings, watchLocal, watchSettings } from '../../services/local-state';
 import { sendToBackground } from '../../services/messaging';
-import { completeSettings } from '../../lib/settings/settings';
 
 const permissions = trackHostPermissions();
 
@@ -18,7 +17,7 @@ render(
   <OptionsPage
     services={{
       loadSettings,
-      watchSettings: (onChange) => watchLocal('settings', (value) => onChange(completeSettings(value, DEFAULT_WIKI_URL))),
+      watchSettings,
       saveSettings,
       loadStatus: loadSyncStatus,
       watchStatus: (onChange) => watchLocal('syncStatus', (status) => status && onChange(status)),

@@ -6,14 +6,21 @@
  * whose globals the page cannot see: the second stage offers its start
  * function there, and the first takes it once the import has run.
  */
+import type { Settings } from '../../lib/settings/settings';
 import type { PageController } from './page-controller';
+
+/** The page's first storage read: the settings (completed) and the stored term table. */
+export interface FirstRead {
+  settings: Settings;
+  table: unknown;
+}
 
 /** What the first stage has that the second needs. */
 export interface FullPageInit {
   /** Stops the page's marking: the extension is gone. */
   signal: AbortSignal;
-  /** The page's first storage read (`settings` and `termTable`), not repeated. */
-  firstRead: Promise<Record<string, unknown>>;
+  /** The page's first storage read, not repeated. */
+  first: Promise<FirstRead>;
 }
 
 export type StartFullPage = (init: FullPageInit) => PageController;

@@ -22,6 +22,7 @@
  */
 import { HeadFilter, parseTermTableIndex, SHARDED_TABLE_VERSION } from '../../lib/match/table-shards';
 import { highlightingOnFor, type Settings } from '../../lib/settings/settings';
+import type { FirstRead } from './full-page';
 import { rescanRootOf, textRuns, yieldToPage, type ScanRules } from './scanner';
 
 export interface PageGateDeps<Full> {
@@ -29,7 +30,7 @@ export interface PageGateDeps<Full> {
   hostname: string;
   signal: AbortSignal;
   /** The settings and the stored term table as the page's first storage read found them. */
-  first: Promise<{ settings: Settings; table: unknown }>;
+  first: Promise<FirstRead>;
   /** Calls back with the new settings on every change; returns the function that stops watching. */
   watchSettings(onChange: (settings: Settings) => void): () => void;
   watchTermTable(onChange: (table: unknown) => void): () => void;

@@ -102,6 +102,23 @@ export async function installTermTable(
   if (mark(stored) !== mark(items['termTable'])) throw new Error('The term table in storage is not the one the benchmark stored.');
 }
 
+/** Milliseconds from navigation to the first registered highlight (polled every 10 ms), or null within `timeoutMs`. */
+export async function firstMarks(page: Page, timeoutMs = 10_000): Promise<number | null> {
+  try {
+    const handle = await page.waitForFunction(
+      () => {
+        const size = (globalThis as any).CSS?.highlights?.get('agentwiki-term')?.size ?? 0;
+        return size > 0 ? performance.now() : 0;
+      },
+      null,
+      { polling: 10, timeout: timeoutMs },
+    );
+    return (await handle.jsonValue()) as number;
+  } catch {
+    return null;
+  }
+}
+
 /** The number of ranges under the agentwiki-term highlight (0 when none is registered). */
 export function highlightCount(page: Page): Promise<number> {
   return page.evaluate(() => {

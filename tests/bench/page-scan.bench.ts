@@ -40,12 +40,11 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Page } from 'playwright-core';
 import { CONTENT_MAIN_FILE } from '../../scripts/build-config';
 import { measureBudgets } from '../../scripts/bundle-budget';
 import { shardTermTable, type TermTableIndex } from '../../lib/match/table-shards';
 import { benchTable, plainPage, PYTHON_DOC_DIR, pythonDocAvailable, STDTYPES_PATH, syntheticPage } from './bench-pages';
-import { buildBenchExtension, installTermTable, launchBrowser, servePages, settledHighlights, type BenchBrowser } from './bench-browser';
+import { buildBenchExtension, firstMarks, installTermTable, launchBrowser, servePages, settledHighlights, type BenchBrowser } from './bench-browser';
 import { contentScriptCost, median, startTrace, type MainThreadCost } from './chromium-trace';
 import { expectedFloorResult, FLOOR_SCRIPT_BYTES, readFloorResult, writeFloorExtension, type FloorResult } from './floor-extension';
 
@@ -132,22 +131,6 @@ async function load(browser: BenchBrowser, url: string, role: Role, expectMarks:
   }
 }
 
-/** Milliseconds from navigation to the first registered highlight (polled every 10 ms), or null. */
-async function firstMarks(page: Page): Promise<number | null> {
-  try {
-    const handle = await page.waitForFunction(
-      () => {
-        const size = (globalThis as any).CSS?.highlights?.get('agentwiki-term')?.size ?? 0;
-        return size > 0 ? performance.now() : 0;
-      },
-      null,
-      { polling: 10, timeout: 10_000 },
-    );
-    return (await handle.jsonValue()) as number;
-  } catch {
-    return null;
-  }
-}
 
 const f = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 

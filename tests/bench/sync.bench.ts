@@ -48,6 +48,7 @@ import { openDatabase, type Database } from '../../services/store/db';
 import { runSync, type SyncReport } from '../../services/sync/sync-runner';
 import { detectGateway } from '../../services/wiki/detect';
 import { encodeMethodCall } from '../../services/wiki/xmlrpc';
+import { seededRandom } from './synthetic-wiki';
 
 const CONCURRENCY = 4;
 /** `SYNC_BENCH_SIZES=500,1000 npm run bench -- sync` for a quicker look. */
@@ -57,17 +58,6 @@ const EDITS = 10;
 // ---------------------------------------------------------------------------
 // Synthetic pages shaped like the knowledge base's (2.5-4 kB of DokuWiki
 // markup: a bold definition, sections, links, a list, a footnote, tags).
-
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   'agent model reasoning retrieval planning memory benchmark protocol framework alignment transformer attention ' +

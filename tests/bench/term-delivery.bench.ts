@@ -26,10 +26,10 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CDPSession, Page } from 'playwright-core';
+import type { CDPSession } from 'playwright-core';
 import { build } from 'vite';
 import { benchTable, plainPage, PYTHON_DOC_DIR, pythonDocAvailable, STDTYPES_PATH } from './bench-pages';
-import { buildBenchExtension, installTermTable, launchBrowser, servePages, settledHighlights, type BenchBrowser } from './bench-browser';
+import { buildBenchExtension, firstMarks, installTermTable, launchBrowser, servePages, settledHighlights, type BenchBrowser } from './bench-browser';
 import { contentScriptCost, median, startTrace, type TraceEvent } from './chromium-trace';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
@@ -133,7 +133,7 @@ async function loadOnce(browser: BenchBrowser, url: string, expectMarks: boolean
     const endTrace = await startTrace(cdp);
     const startsBefore = control?.starts() ?? 0;
     await page.goto(url, { waitUntil: 'load' });
-    const firstMarksMs = expectMarks ? await firstMarks(page) : null;
+    const firstMarksMs = expectMarks ? await firstMarks(page, 20_000) : null;
     const marks = expectMarks ? await settledHighlights(page, 800) : (await page.waitForTimeout(2_000), 0);
     const events = await endTrace();
     await cdp.detach();
@@ -153,21 +153,6 @@ async function loadOnce(browser: BenchBrowser, url: string, expectMarks: boolean
   }
 }
 
-async function firstMarks(page: Page): Promise<number | null> {
-  try {
-    const handle = await page.waitForFunction(
-      () => {
-        const size = (globalThis as any).CSS?.highlights?.get('agentwiki-term')?.size ?? 0;
-        return size > 0 ? performance.now() : 0;
-      },
-      null,
-      { polling: 10, timeout: 20_000 },
-    );
-    return (await handle.jsonValue()) as number;
-  } catch {
-    return null;
-  }
-}
 
 /** The page's V8 heap after a full collection, in MB (the isolate the content script's world shares). */
 async function heapAfterLoad(browser: BenchBrowser, url: string, expectMarks: boolean): Promise<number> {

@@ -8,6 +8,7 @@
  */
 import type { Article, PageListing } from '../../../../lib/article';
 import type { ChangesSince, FetchedPage, PageChange, WikiGateway } from '../../../../lib/wiki/gateway';
+import { systemClock } from '../../../../services/wiki/http';
 
 export interface FakePage {
   raw: string;
@@ -89,17 +90,7 @@ export class FakeWiki implements WikiGateway {
       this.fetched.push(id);
       this.beforeFetch?.(id, this.fetched.length);
       if (this.delayMs) {
-        await new Promise<void>((resolve, reject) => {
-          const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal!.reason);
-          };
-          const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-          }, this.delayMs);
-          signal?.addEventListener('abort', onAbort, { once: true });
-        });
+        await systemClock.sleep(this.delayMs, signal);
       }
       signal?.throwIfAborted();
       const failure = this.failures.get(id);
