@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { CONTENT_MAIN_FILE, CONTENT_SCRIPT_FILE, wikiBuildConfig } from './scripts/build-config';
+import { compileEagerly } from './scripts/eager-compile';
 
 // WIKI_URL at build time makes another DokuWiki the default and declares host
 // permission for its origin, so a team can ship a build for its own wiki.
@@ -16,7 +17,7 @@ export default defineConfig({
   // Tests build several variants side by side (one per wiki they point at).
   outDir: process.env.AGENTWIKI_OUT_DIR ?? '.output',
   vite: () => ({
-    plugins: [preact()],
+    plugins: [preact(), compileEagerly(CONTENT_SCRIPT_FILE)],
     define: {
       __DEFAULT_WIKI_URL__: JSON.stringify(wiki.url),
     },

@@ -11,7 +11,7 @@
  * tokens are whole words, so "RAG" is never found inside "RAGE" nor "agent"
  * inside "reagent".
  */
-import { canonicalGap, exactForm, firstKeyOf, foldCase, hashKey, TokenCursor } from './normalize';
+import { canonicalGap, exactForm, firstKeyOf, foldCase, hasCapitalAfterFirst, hashKey, TokenCursor } from './normalize';
 import type { TermTable } from './table';
 import { HeadFilter, SAW_OTHER_SCRIPT, shardOfHash, type HeadVisitor, type TermTableIndex } from './table-shards';
 
@@ -78,8 +78,6 @@ interface TrieNode {
   strong: boolean;
 }
 
-const INNER_CAPITAL = /^.+\p{Lu}/su;
-
 /** Token flags in the matcher's arrays. */
 const ASCII = 1;
 const SIMPLE = 2;
@@ -114,7 +112,7 @@ export function compileMatcher(table: TermTable): Matcher {
     HeadFilter.fromHashes(heads.map(hashKey)),
     1,
     // Heads are sorted by code unit, capitals first: this stops early.
-    heads.some((head) => INNER_CAPITAL.test(head)),
+    heads.some((head) => hasCapitalAfterFirst(head)),
     table.terms.length,
   );
   matcher.addShard(0, table);
@@ -224,7 +222,7 @@ class TrieMatcher implements Matcher, HeadVisitor {
         const exact = this.exactKey(i);
         if (exact !== (folded ??= this.foldedKey(i)) && this.mayBeHead(hashKey(exact)) && this.isHead(exact)) {
           candidate = true;
-          if (evidence && INNER_CAPITAL.test(exact)) evidence.signals.add(exact);
+          if (evidence && hasCapitalAfterFirst(exact)) evidence.signals.add(exact);
         }
       }
       if (!candidate) {
@@ -441,12 +439,12 @@ class TrieMatcher implements Matcher, HeadVisitor {
     cursor.next();
     let node = root;
     let previousEnd = cursor.end;
-    let strong = INNER_CAPITAL.test(phrase.slice(cursor.start, cursor.end));
+    let strong = hasCapitalAfterFirst(phrase.slice(cursor.start, cursor.end));
     while (cursor.next()) {
       const raw = phrase.slice(cursor.start, cursor.end);
       const key = canonicalGap(phrase.slice(previousEnd, cursor.start)) + (cursor.ascii ? raw : exactForm(raw));
       previousEnd = cursor.end;
-      strong ||= INNER_CAPITAL.test(raw);
+      strong ||= hasCapitalAfterFirst(raw);
       const children = (node.children ??= new Map());
       let child = children.get(key);
       if (!child) children.set(key, (child = { ids: null, children: null, strong: false }));

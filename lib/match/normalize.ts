@@ -47,12 +47,39 @@ for (let c = 0; c < 128; c++) {
   ASCII_CLASS[c] = isWord ? CharClass.Word : CharClass.Separator;
 }
 
-const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
-const MARK = /^\p{M}$/u;
-const FORMAT = /^\p{Cf}$/u;
+/**
+ * A regular expression built on its first use. V8 checks a RegExp literal as
+ * it parses the script, and builds a Unicode property class (`\p{L}`,
+ * `\p{scx=Han}`) as the literal is evaluated: the five literals of the
+ * content script's first stage cost about 1 ms on every page, before any of
+ * them was needed — a third of the budget for a page without terms (Chrome
+ * trace; docs/decisions/two-stage-content-script.md). Given as a string, a
+ * pattern costs nothing until a character outside ASCII asks for it. For
+ * the patterns the content script loads; code that runs elsewhere keeps its
+ * literals.
+ */
+export function lazyRegExp(source: string, flags: string): () => RegExp {
+  let pattern: RegExp | undefined;
+  return () => (pattern ??= new RegExp(source, flags));
+}
+
+const LETTER_OR_DIGIT = lazyRegExp('^[\\p{L}\\p{N}]$', 'u');
+const MARK = lazyRegExp('^\\p{M}$', 'u');
+const FORMAT = lazyRegExp('^\\p{Cf}$', 'u');
 // Script_Extensions rather than Script so that the prolonged sound mark "ー"
 // (Common script, used by Hiragana and Katakana) counts as Japanese.
-const IDEOGRAPHIC = /^[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]$/u;
+const IDEOGRAPHIC = lazyRegExp('^[\\p{scx=Han}\\p{scx=Hiragana}\\p{scx=Katakana}]$', 'u');
+const HAS_LETTER_OR_DIGIT = lazyRegExp('[\\p{L}\\p{N}]', 'u');
+
+/** Whether a text holds a letter or a digit of any script: ASCII answers without a RegExp. */
+export function hasLetterOrDigit(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return HAS_LETTER_OR_DIGIT().test(text);
+    if (ASCII_CLASS[c] === CharClass.Word) return true;
+  }
+  return false;
+}
 
 /**
  * Bit set in a character's info when slicing and lower-casing a token is not
@@ -71,9 +98,9 @@ function infoOf(codePoint: number): number {
   if (known !== undefined) return known;
   const ch = String.fromCodePoint(codePoint);
   let info: number;
-  if (LETTER_OR_DIGIT.test(ch)) info = IDEOGRAPHIC.test(ch) ? CharClass.Ideograph : CharClass.Word;
-  else if (MARK.test(ch)) info = CharClass.Mark | NEEDS_FULL_FOLD;
-  else if (FORMAT.test(ch)) info = CharClass.Format | NEEDS_FULL_FOLD;
+  if (LETTER_OR_DIGIT().test(ch)) info = IDEOGRAPHIC().test(ch) ? CharClass.Ideograph : CharClass.Word;
+  else if (MARK().test(ch)) info = CharClass.Mark | NEEDS_FULL_FOLD;
+  else if (FORMAT().test(ch)) info = CharClass.Format | NEEDS_FULL_FOLD;
   else info = CharClass.Separator;
   if (info !== CharClass.Separator) {
     const lower = ch.toLowerCase();
@@ -209,7 +236,7 @@ export class TokenCursor {
   }
 }
 
-const FORMAT_CHARS = /\p{Cf}/gu;
+const FORMAT_CHARS = lazyRegExp('\\p{Cf}', 'gu');
 
 /**
  * Case folding for matching: NFKC, lower case, and the full folds that
@@ -228,7 +255,7 @@ function foldSpecial(lower: string): string {
 /** NFKC without invisible format characters: the form that keeps case. */
 export function exactForm(text: string): string {
   if (isAscii(text)) return text;
-  return text.normalize('NFKC').replace(FORMAT_CHARS, '');
+  return text.normalize('NFKC').replace(FORMAT_CHARS(), '');
 }
 
 export function isAscii(text: string): boolean {
@@ -236,7 +263,7 @@ export function isAscii(text: string): boolean {
   return true;
 }
 
-const UPPER_AFTER_FIRST = /^.+\p{Lu}/su;
+const UPPER_AFTER_FIRST = lazyRegExp('^.+\\p{Lu}', 'su');
 
 /**
  * Whether a token matches only with its own case: an acronym ("RAG", "AI"),
@@ -246,13 +273,18 @@ const UPPER_AFTER_FIRST = /^.+\p{Lu}/su;
  * ("rag", "cot", "react").
  */
 export function isCaseSensitiveToken(token: string): boolean {
-  return UPPER_AFTER_FIRST.test(exactForm(token));
+  return hasCapitalAfterFirst(exactForm(token));
+}
+
+/** Whether a text has a capital letter after its first character ("LLMs", "MetaGPT", "RAG"). */
+export function hasCapitalAfterFirst(text: string): boolean {
+  return UPPER_AFTER_FIRST().test(text);
 }
 
 // Dashes (\p{Pd}, which includes the ASCII hyphen), underscores and the
 // whitespace family, including no-break and ideographic spaces.
-const SOFT_SEPARATOR = /^[\s\p{Pd}_\p{Cf}\u00a0\u3000]*$/u;
-const WHITESPACE_OR_FORMAT = /[\s\p{Cf}]+/gu;
+const SOFT_SEPARATOR = lazyRegExp('^[\\s\\p{Pd}_\\p{Cf}\\u00a0\\u3000]*$', 'u');
+const WHITESPACE_OR_FORMAT = lazyRegExp('[\\s\\p{Cf}]+', 'gu');
 const SINGLE_QUOTES = /[\u2018\u2019\u201a\u201b\u2032\u02bc]/g;
 const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g;
 
@@ -267,10 +299,10 @@ export function canonicalGap(raw: string): string {
     const c = raw.charCodeAt(0);
     if (c === 32 || c === 45 || c === 95 || c === 10 || c === 9) return SOFT_GAP;
   }
-  if (SOFT_SEPARATOR.test(raw)) return SOFT_GAP;
+  if (SOFT_SEPARATOR().test(raw)) return SOFT_GAP;
   return raw
     .normalize('NFKC')
-    .replace(WHITESPACE_OR_FORMAT, '')
+    .replace(WHITESPACE_OR_FORMAT(), '')
     .replace(SINGLE_QUOTES, "'")
     .replace(DOUBLE_QUOTES, '"');
 }

@@ -16,6 +16,9 @@
  * false).
  */
 import type { MatchEvidence } from './matcher';
+import { lazyRegExp } from './normalize';
+
+const LOWER_CASE_LETTER = lazyRegExp('\\p{Ll}', 'u');
 
 /** Evidence at which a page counts as on the subject. */
 export const OPEN_AT = 2;
@@ -80,7 +83,7 @@ export class TopicGate<T> {
 
   private weight(): number {
     let weight = this.weakKeys.size / WEAK_TERMS_PER_SIGNAL;
-    for (const signal of this.evidence.signals) weight += /\p{Ll}/u.test(signal) ? 2 : 1;
+    for (const signal of this.evidence.signals) weight += LOWER_CASE_LETTER().test(signal) ? 2 : 1;
     return weight;
   }
 }

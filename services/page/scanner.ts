@@ -7,6 +7,7 @@
  * It walks with one native TreeWalker and skips a subtree by moving the walker
  * past it, rather than filtering every node through a JavaScript callback.
  */
+import { hasLetterOrDigit } from '../../lib/match/normalize';
 
 export interface ScanRules {
   /** Leave the text of links (a[href]) alone: a link already leads somewhere. */
@@ -99,8 +100,6 @@ export function blockOf(node: Node): Element | null {
   return e;
 }
 
-const HAS_WORD_CHARACTER = /[\p{L}\p{N}]/u;
-
 /**
  * Stands in a run's text for an element that breaks it. It is punctuation to
  * the matcher (a hard gap, see canonicalGap), so no term is found across it,
@@ -138,7 +137,7 @@ export function* textRuns(root: Node, rules: ScanRules, options: RunOptions = {}
   const doc = root.ownerDocument ?? (root as Document);
   if (root.nodeType === TEXT_NODE) {
     const text = root as Text;
-    if (HAS_WORD_CHARACTER.test(text.data)) yield { text: text.data, nodes: [text], starts: [0] };
+    if (hasLetterOrDigit(text.data)) yield { text: text.data, nodes: [text], starts: [0] };
     return true;
   }
   if (root.nodeType === ELEMENT_NODE && isSkippedElement(root as Element, rules)) return true;
@@ -161,7 +160,7 @@ export function* textRuns(root: Node, rules: ScanRules, options: RunOptions = {}
         if (!blocks.has(parent)) blocks.set(parent, (block = blockOf(parent)));
       }
       if (block !== runBlock && run.nodes.length) {
-        if (HAS_WORD_CHARACTER.test(run.text)) {
+        if (hasLetterOrDigit(run.text)) {
           yield run;
           if (!walker.currentNode.isConnected) return false;
         }
@@ -192,7 +191,7 @@ export function* textRuns(root: Node, rules: ScanRules, options: RunOptions = {}
     const shadow = element.shadowRoot;
     if (shadow) {
       options.onShadowRoot?.(shadow);
-      if (run.nodes.length && HAS_WORD_CHARACTER.test(run.text)) {
+      if (run.nodes.length && hasLetterOrDigit(run.text)) {
         yield run;
         if (!walker.currentNode.isConnected) return false;
       }
@@ -207,7 +206,7 @@ export function* textRuns(root: Node, rules: ScanRules, options: RunOptions = {}
     }
     node = walker.nextNode();
   }
-  if (run.nodes.length && HAS_WORD_CHARACTER.test(run.text)) yield run;
+  if (run.nodes.length && hasLetterOrDigit(run.text)) yield run;
   return true;
 }
 

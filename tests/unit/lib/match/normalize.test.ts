@@ -5,7 +5,9 @@ import {
   firstKeyOf,
   foldCase,
   hashKey,
+  hasLetterOrDigit,
   isCaseSensitiveToken,
+  lazyRegExp,
   SOFT_GAP,
   TokenCursor,
   tokenize,
@@ -84,6 +86,31 @@ describe('isCaseSensitiveToken', () => {
 
   it('is false for ordinary and capitalized words', () => {
     for (const t of ['rag', 'Open', 'Claude', 'A', 'gap', '4o', 'Straße']) expect(isCaseSensitiveToken(t), t).toBe(false);
+  });
+});
+
+describe('hasLetterOrDigit', () => {
+  it('finds a letter or digit of any script, and nothing in punctuation, space or symbols', () => {
+    for (const t of ['a', '  7 ', '— x', 'Ünïcode', '日本', '—жук', '٣', '\u00a0ß', 'ｇ']) expect(hasLetterOrDigit(t), t).toBe(true);
+    for (const t of ['', ' ', '\n\t', '—', '… «» ©', '\u00a0\u200b', '😀', '.,;:!?']) expect(hasLetterOrDigit(t), t).toBe(false);
+  });
+
+  it('agrees with the Unicode property pattern on every code point of the Basic Multilingual Plane', () => {
+    const pattern = /[\p{L}\p{N}]/u;
+    for (let c = 0; c < 0x10000; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const ch = String.fromCharCode(c);
+      if (hasLetterOrDigit(ch) !== pattern.test(ch)) expect.fail(`U+${c.toString(16)}`);
+    }
+  });
+});
+
+describe('lazyRegExp', () => {
+  it('builds its pattern once, on first use', () => {
+    const pattern = lazyRegExp('\\p{Lu}', 'u');
+    expect(pattern()).toBe(pattern());
+    expect(pattern().test('aB')).toBe(true);
+    expect(pattern().test('ab')).toBe(false);
   });
 });
 
