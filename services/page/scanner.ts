@@ -58,12 +58,26 @@ const SHOW_ELEMENTS_AND_TEXT = 0x1 | 0x4;
  */
 const SKIPPED_BY_ATTRIBUTE = '[hidden],[contenteditable]:not([contenteditable="false"]),[role="textbox"]';
 
-export function isSkippedElement(element: Element, rules: ScanRules): boolean {
-  const name = element.localName;
+export function isSkippedElement(element: Element, rules: ScanRules, name = element.localName): boolean {
   if (SKIPPED.has(name)) return true;
   if (!element.hasAttributes()) return false;
   if (name === 'a' && rules.skipLinks && element.hasAttribute('href')) return true;
   return element.matches(SKIPPED_BY_ATTRIBUTE);
+}
+
+/**
+ * The elements the DOM lets host a shadow root (`attachShadow`, declarative
+ * shadow roots): custom elements, whose names hold a hyphen, and these. Any
+ * other element's `shadowRoot` is null, and is not asked: reading it on
+ * every element of a long page cost more than the answer is worth.
+ */
+const SHADOW_HOSTS = new Set([
+  'article', 'aside', 'blockquote', 'body', 'div', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'main',
+  'nav', 'p', 'section', 'span',
+]);
+
+function mayHostShadowRoot(name: string): boolean {
+  return SHADOW_HOSTS.has(name) || name.includes('-');
 }
 
 /** Whether a node lies inside an element whose text is skipped. */
@@ -175,20 +189,20 @@ export function* textRuns(root: Node, rules: ScanRules, options: RunOptions = {}
     }
     const element = node as Element;
     if (element === until) break;
-    const skipped = isSkippedElement(element, rules);
+    // Read once: each property read crosses into the engine.
+    const name = element.localName;
+    const skipped = isSkippedElement(element, rules, name);
     // A break inside the block (<br>, a skipped link or code, an image): a
     // separator no term spans, rather than a run of its own, because links
     // are frequent and each run costs a matcher call. A child block flushes
     // the run anyway, by the block test above.
-    if ((skipped || !INLINE.has(element.localName)) && run.nodes.length) run.text += RUN_BREAK;
+    if ((skipped || !INLINE.has(name)) && run.nodes.length) run.text += RUN_BREAK;
     if (skipped) {
       if (element.localName === 'iframe') options.onFrame?.(element as HTMLIFrameElement);
       node = nextOutside(walker);
       continue;
     }
-    // Checked on every element: any of them may host a root (custom
-    // elements most often, but also div, span, article...).
-    const shadow = element.shadowRoot;
+    const shadow = mayHostShadowRoot(name) ? element.shadowRoot : null;
     if (shadow) {
       options.onShadowRoot?.(shadow);
       if (run.nodes.length && hasLetterOrDigit(run.text)) {

@@ -88,6 +88,14 @@ describe('textRuns beyond the light tree', () => {
     expect(seen).toEqual([shadow]);
   });
 
+  it('reads the shadow roots of every kind of element that may host one', () => {
+    const hosts = ['article', 'aside', 'blockquote', 'div', 'footer', 'h1', 'h6', 'header', 'main', 'nav', 'p', 'section', 'span', 'my-widget'];
+    document.body.innerHTML = hosts.map((name) => `<${name} id="${name}"></${name}>`).join('');
+    for (const name of hosts) document.getElementById(name)!.attachShadow({ mode: 'open' }).innerHTML = `<p>in ${name}</p>`;
+    const texts = [...textRuns(document.body, rules)].map((r) => r.text.replaceAll(RUN_BREAK, ''));
+    expect(texts).toEqual(hosts.map((name) => `in ${name}`));
+  });
+
   it('reports iframes without reading them', () => {
     document.body.innerHTML = '<p>a</p><iframe id="f"></iframe><p>b</p>';
     const frames: Element[] = [];
