@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-import { CONTENT_MAIN_FILE, CONTENT_SCRIPT_FILE, wikiBuildConfig } from './scripts/build-config';
+import { CONTENT_MAIN_FILE, CONTENT_SCRIPT_FILE, optionalHostsEntry, wikiBuildConfig } from './scripts/build-config';
 import { compileEagerly } from './scripts/eager-compile';
 
 // WIKI_URL at build time makes another DokuWiki the default and declares host
@@ -48,13 +48,15 @@ export default defineConfig({
       for (const line of enforceBudgets(wxt.config.outDir)) wxt.logger.info(`Budget: ${line}`);
     },
   },
-  manifest: {
+  manifest: ({ manifestVersion }) => ({
     name: 'AgentWiki Companion',
     description:
       'Definitions on hover, side-panel reading and instant search from a DokuWiki knowledge base.',
-    permissions: ['storage', 'alarms', 'sidePanel', 'unlimitedStorage', 'activeTab'],
+    // WXT adds `sidePanel` to the Chrome build, which has the side panel;
+    // Firefox shows the same page as a sidebar, and knows no such permission.
+    permissions: ['storage', 'alarms', 'unlimitedStorage', 'activeTab'],
     host_permissions: wiki.hostPermissions,
-    optional_host_permissions: ['http://*/*', 'https://*/*'],
+    ...optionalHostsEntry(manifestVersion),
     action: { default_title: 'AgentWiki Companion' },
     commands: {
       'next-term': {
@@ -67,7 +69,9 @@ export default defineConfig({
     // learn that the extension is installed.
     web_accessible_resources: [{ resources: [CONTENT_MAIN_FILE], matches: ['<all_urls>'], use_dynamic_url: true }],
     browser_specific_settings: {
-      gecko: { id: 'companion@agentwiki.org' },
+      // Firefox asks every extension to say what it collects: nothing leaves
+      // the browser but requests to the wiki the user chose.
+      gecko: { id: 'companion@agentwiki.org', data_collection_permissions: { required: ['none'] } },
     },
-  },
+  }),
 });

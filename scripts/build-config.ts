@@ -36,3 +36,19 @@ export function wikiBuildConfig(raw: string | undefined): WikiBuildConfig {
 export const CONTENT_SCRIPT_FILE = 'content-script.js';
 /** Its second stage (entrypoints/content-main.ts), which it imports on pages that may hold a term. */
 export const CONTENT_MAIN_FILE = CONTENT_MAIN_PATH.slice(1);
+
+/** Hosts the options page may ask for when the user points the extension at another wiki. */
+export const OPTIONAL_HOSTS = ['http://*/*', 'https://*/*'];
+
+/**
+ * Where a manifest declares the optional hosts. Manifest V3 has
+ * `optional_host_permissions`; Manifest V2 (the Firefox build) has no such key
+ * and lists them in `optional_permissions`, without which Firefox refuses
+ * `permissions.request` for any origin, so no other wiki could be set up. WXT
+ * drops the V3 key from a V2 manifest without moving it.
+ */
+export function optionalHostsEntry(
+  manifestVersion: 2 | 3,
+): { optional_host_permissions: string[] } | { optional_permissions: string[] } {
+  return manifestVersion === 2 ? { optional_permissions: OPTIONAL_HOSTS } : { optional_host_permissions: OPTIONAL_HOSTS };
+}

@@ -32,15 +32,18 @@ export const extensionArgs = (extensionDir: string): string[] => [
 const ROOT = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 
-/** Builds the extension with `wikiUrl` as its default wiki into `outDir`; returns the chrome-mv3 folder. */
-export async function buildExtension(wikiUrl: string, outDir: string): Promise<string> {
+/**
+ * Builds the extension with `wikiUrl` as its default wiki into `outDir`;
+ * returns the build's folder: chrome-mv3, or firefox-mv2 for `firefox`.
+ */
+export async function buildExtension(wikiUrl: string, outDir: string, target: 'chrome' | 'firefox' = 'chrome'): Promise<string> {
   await rm(outDir, { recursive: true, force: true });
-  await run('npx', ['wxt', 'build'], {
+  await run('npx', ['wxt', 'build', '-b', target], {
     cwd: ROOT,
     env: { ...process.env, WIKI_URL: wikiUrl, AGENTWIKI_OUT_DIR: outDir },
     maxBuffer: 16 * 1024 * 1024,
   });
-  const dir = join(outDir, 'chrome-mv3');
+  const dir = join(outDir, target === 'chrome' ? 'chrome-mv3' : 'firefox-mv2');
   if (!existsSync(join(dir, 'manifest.json'))) throw new Error(`The build for ${wikiUrl} produced no manifest in ${dir}.`);
   return dir;
 }
