@@ -1,17 +1,14 @@
 /**
- * What each build's manifest declares, read from real builds: the Chrome
- * build the other end-to-end tests load, and a Firefox build made here.
+ * What each build's manifest declares, read from the real builds the other
+ * end-to-end tests load into Chromium and Firefox.
  * WXT writes both from one configuration (wxt.config.ts) and changes it per
  * target on its own; these are the keys it has been seen to get wrong or
  * that the extension relies on.
  */
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
 import { CONTENT_MAIN_FILE, CONTENT_SCRIPT_FILE, OPTIONAL_HOSTS } from '../../scripts/build-config';
-import { buildExtension } from '../support/chromium';
-
-const root = resolve(import.meta.dirname, '../..');
 
 async function manifestOf(dir: string): Promise<Record<string, any>> {
   return JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
@@ -35,10 +32,7 @@ describe('the Chrome build (Manifest V3)', () => {
 });
 
 describe('the Firefox build (Manifest V2)', () => {
-  let dir = '';
-  beforeAll(async () => {
-    dir = await buildExtension(inject('wikiUrl'), join(root, '.output/e2e-firefox'), 'firefox');
-  });
+  const dir = inject('firefoxExtensionDir');
 
   it('asks for other wikis under optional_permissions, the key Manifest V2 reads', async () => {
     const manifest = await manifestOf(dir);
