@@ -1,8 +1,11 @@
 /**
  * The Firefox build in Debian's Firefox ESR: the content script's two stages
- * (the second imported from a moz-extension:// address), marking with the
- * Custom Highlight API, and the hover card under the pointer, found without
- * `highlightsFromPoint`, which Firefox does not have.
+ * (the second imported from a moz-extension:// address, on a page that may
+ * hold a term or once one is added), marking with the Custom Highlight API,
+ * and the hover card under the pointer, found without `highlightsFromPoint`,
+ * which Firefox does not have. (WebDriver BiDi refuses to open the
+ * extension's own pages, so the popup, side panel and options page are
+ * tested in Chromium only.)
  */
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -50,6 +53,17 @@ describe('in Firefox', () => {
       { text: 'MetaGPT', in: 'agents' },
       { text: 'chain of thought', in: 'agents' },
     ]);
+    await page.close();
+  });
+
+  it('leaves a page without terms unmarked until a term is added to it, then marks it', async () => {
+    const page = await firefox.browser.newPage();
+    await page.goto(`${inject('pagesUrl')}plain.html`);
+    // Long enough for the first stage to have read the page, and for a wrong hand-over to have marked something.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await marked(page)).toEqual([]);
+    await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<p id="added">Then we tried LangChain.</p>'));
+    await expect.poll(() => marked(page), { timeout: 20_000 }).toEqual([{ text: 'LangChain', in: 'added' }]);
     await page.close();
   });
 
