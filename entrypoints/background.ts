@@ -17,6 +17,7 @@ import { loadSettings, loadSyncStatus, saveSyncStatus, watchLocal } from '../ser
 import { handleMessages, sendToContent } from '../services/messaging';
 import { createSearchService } from '../services/search/search-service';
 import { openDatabase, type Database } from '../services/store/db';
+import { loadSettingsWithAccess } from '../services/store/wiki-access';
 import { runSync } from '../services/sync/sync-runner';
 import { browserLocks } from '../services/sync/sync-lock';
 import { estimateStorage } from '../services/sync/storage-usage';
@@ -32,7 +33,8 @@ export default defineBackground(() => {
   // One sync at a time: this worker's promise, and a Web Lock across contexts.
   const sync = createSyncCoordinator({
     openDb,
-    loadSettings,
+    // With the wiki's credentials, which only a sync needs (services/store/wiki-access.ts).
+    loadSettings: () => loadSettingsWithAccess(openDb),
     loadStatus: loadSyncStatus,
     saveStatus: saveSyncStatus,
     detectGateway: (settings) =>
@@ -92,6 +94,8 @@ export default defineBackground(() => {
   });
 
   void (async () => {
+    // Credentials an earlier version kept in the settings leave them before any page reads them again.
+    await loadSettingsWithAccess(openDb).catch(() => undefined);
     // A worker stopped between a sync's swap and the rebuild of what derives
     // from it finishes the rebuild now.
     await ensureDerivedDataCurrent(await openDb(), derivedDeps).catch(() => undefined);

@@ -1,7 +1,9 @@
 /**
  * The small state every context shares through browser.storage.local:
  * settings, the sync status and the compact term table. Storage events carry
- * changes to every context, so nothing polls.
+ * changes to every context, so nothing polls. Every context includes the
+ * content script in every page: the wiki's credentials are kept elsewhere
+ * (services/store/wiki-access.ts, which also saves the settings).
  */
 import { browser } from 'wxt/browser';
 import { completeSettings, type Settings } from '../lib/settings/settings';
@@ -24,10 +26,6 @@ export type LocalKey = keyof LocalState;
 export async function loadSettings(): Promise<Settings> {
   const { settings } = await browser.storage.local.get('settings');
   return completeSettings(settings, DEFAULT_WIKI_URL);
-}
-
-export async function saveSettings(settings: Settings): Promise<void> {
-  await browser.storage.local.set({ settings });
 }
 
 export function initialSyncStatus(wikiUrl: string): SyncStatus {

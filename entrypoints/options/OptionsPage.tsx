@@ -67,7 +67,10 @@ export function OptionsPage({ services }: { services: OptionsServices }) {
 
   const onSaveWikiUrl = (url: string): Promise<string | null> => {
     const save = async () => {
-      await services.saveSettings({ ...settings, wikiUrl: url });
+      // Always another wiki (the form answers the same one itself), which
+      // starts without an account: the credentials were given for this one.
+      const { credentials: _forThisWiki, ...withoutCredentials } = settings;
+      await services.saveSettings({ ...withoutCredentials, wikiUrl: url });
       return null;
     };
     if (services.permissions.covers(url)) return save();

@@ -106,7 +106,7 @@ function completeAliasRules(stored: unknown): AliasRule[] {
 }
 
 /** Stored credentials when they are complete; anything else is no credentials. */
-function completeCredentials(stored: unknown): WikiCredentials | undefined {
+export function completeCredentials(stored: unknown): WikiCredentials | undefined {
   if (!stored || typeof stored !== 'object') return undefined;
   const c = stored as Record<string, unknown>;
   if (typeof c['token'] === 'string' && c['token'].trim()) return { token: c['token'].trim() };

@@ -4,6 +4,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Article } from '../../lib/article';
+import type { WikiCredentials } from '../../lib/settings/settings';
 import type { SyncState } from '../../lib/sync/incremental';
 import type { SyncRun } from '../../lib/sync/run';
 
@@ -32,6 +33,14 @@ export interface MetaValues {
   derivedGeneration: number;
   /** The user's term settings (aliases, everyday words) the term table was built with: lib/match termTableSettingsKey. */
   termTableKey: string;
+  /** The credentials for a wiki, and which wiki (services/store/wiki-access.ts). */
+  wikiAccess: WikiAccess;
+}
+
+/** Credentials and the wiki they were given for: they are sent to no other. */
+export interface WikiAccess {
+  wikiUrl: string;
+  credentials: WikiCredentials;
 }
 
 /**

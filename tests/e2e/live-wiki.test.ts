@@ -3,6 +3,7 @@
  * marks terms on a page, shows the card, reads and searches.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EDITOR_PASSWORD, EDITOR_USER } from '../../scripts/local-wiki';
 import { launchWithExtension, type ExtensionBrowser } from './browser';
 import { checkHoverOnNewsPage, checkPopupSearch, checkSidePanelArticle, screenshot } from './companion';
 
@@ -61,6 +62,35 @@ describe('with the local wiki', () => {
     expect(after.last?.ok).toBe(true);
     await expect.poll(() => status.textContent()).toMatch(/Last synced/i);
     await screenshot(options, 'options');
+    await options.close();
+  });
+
+  it('keeps a saved account out of the storage every page can read, remembers it, and syncs with it', async () => {
+    const options = await browser.openExtensionPage('options.html');
+    await options.getByLabel('With a user name and password').check();
+    await options.getByLabel('User name', { exact: true }).fill(EDITOR_USER);
+    await options.getByLabel('Password', { exact: true }).fill(EDITOR_PASSWORD);
+    await options.getByRole('button', { name: 'Save sign-in' }).click();
+    // What a content script may read, and what storage events carry to every page.
+    const local = () =>
+      browser.worker.evaluate(async () => {
+        const chromeApi = (globalThis as unknown as { chrome: { storage: { local: { get(k: null): Promise<Record<string, unknown>> } } } }).chrome;
+        return chromeApi.storage.local.get(null);
+      });
+    await expect.poll(async () => ((await local())['settings'] as { accessSavedAt?: number } | undefined)?.accessSavedAt).toBeTypeOf('number');
+    const stored = await local();
+    expect(Object.keys(stored['settings'] as object)).not.toContain('credentials');
+    expect(JSON.stringify(stored)).not.toMatch(/"password"|"user"\s*:/);
+
+    // Opened again, the page knows the account is saved, without showing it.
+    await options.reload();
+    await expect.poll(() => options.getByLabel('User name', { exact: true }).inputValue()).toBe(EDITOR_USER);
+    expect(await options.getByLabel('Password', { exact: true }).getAttribute('placeholder')).toBe('Saved; type to replace');
+
+    const before = (await browser.waitForStatus((s) => s.phase === 'idle')).last?.finishedAt ?? 0;
+    await options.getByRole('button', { name: 'Sync now' }).click();
+    const after = await browser.waitForStatus((s) => s.phase === 'idle' && (s.last?.finishedAt ?? 0) > before);
+    expect(after.last?.ok).toBe(true);
     await options.close();
   });
 });

@@ -8,8 +8,8 @@ afterEach(cleanup);
 
 const STATUS: SyncStatus = { wikiUrl: 'https://agentwiki.org/', source: 'xmlrpc', articleCount: 3012, phase: 'idle', done: 0, total: 0 };
 
-function services(covers: boolean, granted: boolean) {
-  let settings = defaultSettings('https://agentwiki.org/');
+function services(covers: boolean, granted: boolean, start: Partial<Settings> = {}) {
+  let settings: Settings = { ...defaultSettings('https://agentwiki.org/'), ...start };
   const watchers: ((s: Settings) => void)[] = [];
   const fake = {
     loadSettings: vi.fn(async () => settings),
@@ -52,6 +52,16 @@ describe('OptionsPage', () => {
     await submitWiki('https://wiki.example.org');
     await waitFor(() => expect(fake.saveSettings).toHaveBeenCalledWith(expect.objectContaining({ wikiUrl: 'https://wiki.example.org/' })));
     expect(fake.permissions.request).not.toHaveBeenCalled();
+  });
+
+  it('leaves the account of the old wiki behind when it saves another wiki', async () => {
+    const fake = services(true, true, { credentials: { user: 'ada', password: 's3cret' } });
+    render(<OptionsPage services={fake} />);
+    await submitWiki('https://wiki.example.org');
+    await waitFor(() => expect(fake.saveSettings).toHaveBeenCalled());
+    const saved = fake.saveSettings.mock.calls[0]![0];
+    expect(saved.wikiUrl).toBe('https://wiki.example.org/');
+    expect(saved.credentials).toBeUndefined();
   });
 
   it('asks for the host inside the click, then saves', async () => {
