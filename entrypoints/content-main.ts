@@ -8,7 +8,6 @@
  * accessible resources under a per-session address (wxt.config.ts), so that
  * no page can find the extension by asking for it.
  */
-import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { loadLocal, watchLocal, watchSettings } from '../services/local-state';
 import { sendToBackground } from '../services/messaging';
@@ -18,20 +17,18 @@ import { readStorage } from '../services/page/term-table-store';
 
 export default defineUnlistedScript({
   main() {
-    offerFullPage(({ signal, first }) => {
-      const stop = new AbortController();
-      signal.addEventListener('abort', () => stop.abort(), { once: true });
-      const isAlive = () => browser.runtime?.id != null;
+    offerFullPage(({ signal, stillAlive, first }) => {
+      // A background that cannot answer may be an extension that is gone: then both stages stop.
       const askingBackground = <T>(ask: () => Promise<T>): Promise<T> =>
         ask().catch((error: unknown) => {
-          if (!isAlive()) stop.abort();
+          stillAlive();
           throw error;
         });
       let firstTable: Promise<unknown> | null = first.then((got) => got.table);
       return startPageController({
         doc: document,
         hostname: location.hostname,
-        signal: stop.signal,
+        signal,
         loadSettings: () => first.then((got) => got.settings),
         // Later reads (the table went stale while the page read it) go to storage afresh.
         loadTermTable: () => {

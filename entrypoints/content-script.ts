@@ -31,6 +31,11 @@ export default defineUnlistedScript({
     // reloaded): then the page is left as it was.
     const stop = new AbortController();
     const isAlive = () => browser.runtime?.id != null;
+    const stillAlive = () => {
+      if (isAlive()) return true;
+      stop.abort();
+      return false;
+    };
 
     // Settings and term table in one storage read: each read is a round trip
     // to the browser and a task on the page's main thread. The second stage
@@ -46,17 +51,14 @@ export default defineUnlistedScript({
       watchSettings,
       watchTermTable: (onChange) => watchLocal('termTable', onChange),
       startFull: async () => {
-        if (!isAlive()) {
-          stop.abort();
-          throw new Error('The extension is gone.');
-        }
+        if (!stillAlive()) throw new Error('The extension is gone.');
         // Watched from here on, when the page gets marks and a card to take
         // down: until then an orphaned first stage holds nothing but an
         // observer, and its storage listeners never fire again.
         watchExtensionContext({ doc: document, isAlive, onGone: () => stop.abort(), signal: stop.signal });
         try {
           await import(/* @vite-ignore */ browser.runtime.getURL(CONTENT_MAIN_PATH));
-          return takeFullPage()({ signal: stop.signal, first });
+          return takeFullPage()({ signal: stop.signal, stillAlive, first });
         } catch (error) {
           console.warn(`AgentWiki Companion: marking could not start on this page: ${errorMessage(error)}`);
           throw error;

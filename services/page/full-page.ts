@@ -19,6 +19,8 @@ export interface FirstRead {
 export interface FullPageInit {
   /** Stops the page's marking: the extension is gone. */
   signal: AbortSignal;
+  /** Whether the extension is still there; when it is not, everything on the page stops (`signal` aborts). */
+  stillAlive(): boolean;
   /** The page's first storage read, not repeated. */
   first: Promise<FirstRead>;
 }
