@@ -7,7 +7,7 @@
  * pattern of the WAI-ARIA practices), so focus stays in the field while the
  * arrow keys move through the results.
  */
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { SearchHit } from '../lib/protocol';
 import { errorMessage } from '../lib/result';
 
@@ -63,7 +63,11 @@ export function SearchPanel({
     if (autoFocus) input.current?.focus();
   }, [autoFocus]);
 
-  useEffect(() => {
+  // A layout effect: it runs as soon as the panel is rendered, where an
+  // effect would wait until the first frame had been painted, so that a list
+  // read by then (the popup starts reading as its script starts) is in that
+  // first frame rather than the next.
+  useLayoutEffect(() => {
     const ticket = ++latest.current;
     if (!trimmed && !wantsSuggestions) {
       setResults({ state: 'idle' });

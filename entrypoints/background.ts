@@ -57,6 +57,10 @@ export default defineBackground(() => {
       return { id, title, summary, wikiPageUrl: wikiPageUrl(settings.wikiUrl, id) };
     },
     'search:query': ({ query, limit }) => search.query(query, limit),
+    'search:prepare': () => {
+      search.prepare();
+      return true;
+    },
     'article:get': async ({ id }) => getArticleView(await openDb(), id, (await loadSettings()).wikiUrl),
     'sync:start': () => sync.start(),
     'sidepanel:open': ({ id }, sender) => openReader(id, sender.tabId),

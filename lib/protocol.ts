@@ -47,8 +47,10 @@ export interface PageTerm {
 export interface ToBackground {
   /** Card data for one article (content script, on hover). */
   'card:get': { request: { id: string }; reply: CardData | null };
-  /** Full-text search over the cache (popup). */
+  /** Full-text search over the cache (popup, side panel). */
   'search:query': { request: { query: string; limit: number }; reply: SearchHit[] };
+  /** A search page opened: load the index now, so that the first typed query finds it in memory. Replies at once. */
+  'search:prepare': { request: Record<string, never>; reply: true };
   /** One article for the reader (side panel). */
   'article:get': { request: { id: string }; reply: ArticleView | null };
   /** Start a sync unless one is running; replies with the status at once. */

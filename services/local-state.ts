@@ -1,11 +1,12 @@
 /**
  * The small state every context shares through browser.storage.local:
- * settings, the sync status and the compact term table. Storage events carry
+ * settings, the sync status, the compact term table and the recent articles. Storage events carry
  * changes to every context, so nothing polls. Every context includes the
  * content script in every page: the wiki's credentials are kept elsewhere
  * (services/store/wiki-access.ts, which also saves the settings).
  */
 import { browser } from 'wxt/browser';
+import type { SearchHit } from '../lib/protocol';
 import { completeSettings, type Settings } from '../lib/settings/settings';
 import type { SyncStatus } from '../lib/sync/status';
 
@@ -19,7 +20,17 @@ export interface LocalState {
   syncStatus: SyncStatus;
   /** The compact term table the content script compiles (lib/match). */
   termTable: unknown;
+  /**
+   * The RECENT_ARTICLES_KEPT most recently modified articles, written with
+   * the derived data: the list the popup and the side panel show before
+   * anything is typed, read without opening the database
+   * (services/search/page-search.ts says why).
+   */
+  recentArticles: SearchHit[];
 }
+
+/** How many recent articles `recentArticles` holds: at least as many as the popup lists. */
+export const RECENT_ARTICLES_KEPT = 12;
 
 export type LocalKey = keyof LocalState;
 

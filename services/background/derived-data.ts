@@ -2,7 +2,9 @@
  * What is derived from the cached articles and rebuilt after every change to
  * them: the compact term table the content scripts compile (kept in
  * browser.storage.local, which content scripts can read without waking the
- * background) and the search index (kept by the search service, in meta).
+ * background), the search index (kept by the search service, in meta) and
+ * the recent articles a search lists before anything is typed (in
+ * browser.storage.local too, for the popup: services/search/page-search.ts).
  *
  * Both are built from one consistent read of the cache (one transaction,
  * taken after a sync's swap) and each replaces its predecessor in a single
@@ -13,6 +15,9 @@
  */
 import type { Article } from '../../lib/article';
 import { buildTermTable, termTableOptionsFrom, termTableSettingsKey, type TermTableSettings } from '../../lib/match/term-table';
+import type { SearchHit } from '../../lib/protocol';
+import { recentHits } from '../../lib/search/recent';
+import { RECENT_ARTICLES_KEPT, saveLocal } from '../local-state';
 import type { Database } from '../store/db';
 import { storeTermTable } from '../page/term-table-store';
 import type { SearchService } from '../search/search-service';
@@ -26,6 +31,8 @@ export interface DerivedDataDeps {
   saveTermTable?: (table: ReturnType<typeof buildTermTable>) => Promise<void>;
   /** The user's aliases and everyday-word choice; none when absent. */
   termSettings?: () => Promise<TermTableSettings>;
+  /** Where the recent articles go; default browser.storage.local (`recentArticles`). */
+  saveRecentArticles?: (hits: SearchHit[]) => Promise<void>;
 }
 
 export async function rebuildDerivedData(db: Database, deps: DerivedDataDeps): Promise<void> {
@@ -34,6 +41,7 @@ export async function rebuildDerivedData(db: Database, deps: DerivedDataDeps): P
   const termTable = buildTermTable(articles, settings ? termTableOptionsFrom(settings) : {});
   await deps.search.rebuild(articles);
   await (deps.saveTermTable ?? ((table) => storeTermTable(table)))(termTable);
+  await (deps.saveRecentArticles ?? ((hits) => saveLocal('recentArticles', hits)))(recentHits(articles, RECENT_ARTICLES_KEPT));
   const tx = db.transaction('meta', 'readwrite');
   await Promise.all([
     tx.store.put(generation, 'derivedGeneration'),

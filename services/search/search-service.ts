@@ -22,12 +22,15 @@ import {
   serializeSearchIndex,
   type SearchIndex,
 } from '../../lib/search/search-index';
+import { recentHit } from '../../lib/search/recent';
 import { makeSnippet } from '../../lib/search/snippet';
 import type { Database } from '../store/db';
 
 export interface SearchService {
   /** Hits for a query, best first; for an empty query, the most recently modified articles. */
   query(query: string, limit: number): Promise<SearchHit[]>;
+  /** Starts loading the index, if it is not in memory, without waiting for it: a query is about to come. */
+  prepare(): void;
   /** Builds the index anew (from the given articles, or every cached one) and saves it. */
   rebuild(articles?: Article[]): Promise<void>;
 }
@@ -98,18 +101,15 @@ export function createSearchService(source: DatabaseSource): SearchService {
     );
   }
 
+  function prepare(): void {
+    void ensureIndex().catch(() => undefined);
+  }
+
   async function recent(limit: number): Promise<SearchHit[]> {
-    const db = await database();
-    const hits: SearchHit[] = [];
-    let cursor = await db.transaction('articles').store.index('byModified').openCursor(null, 'prev');
-    while (cursor && hits.length < limit) {
-      const { id, title, summary } = cursor.value;
-      hits.push({ id, title, snippet: makeSnippet(summary, []).text });
-      cursor = await cursor.continue();
-    }
+    const hits = await recentArticles(await database(), limit);
     // The user is about to type: load the index now, but after this answer
     // has left, as loading keeps the worker busy for a moment.
-    setTimeout(() => void ensureIndex().catch(() => undefined), 0);
+    setTimeout(prepare, 0);
     return hits;
   }
 
@@ -148,5 +148,16 @@ export function createSearchService(source: DatabaseSource): SearchService {
     return run;
   }
 
-  return { query, rebuild };
+  return { query, prepare, rebuild };
+}
+
+/** The most recently modified articles as hits (lib/search/recent.ts), read from the database: `limit` records, no index needed. */
+export async function recentArticles(db: Database, limit: number): Promise<SearchHit[]> {
+  const hits: SearchHit[] = [];
+  let cursor = await db.transaction('articles').store.index('byModified').openCursor(null, 'prev');
+  while (cursor && hits.length < limit) {
+    hits.push(recentHit(cursor.value));
+    cursor = await cursor.continue();
+  }
+  return hits;
 }

@@ -1,7 +1,9 @@
 /**
  * Popup benchmark in real Chromium: from opening the popup to its first
  * results, with 3,000 articles cached and the service worker stopped first
- * (the worst case: it wakes, and loads the search index from IndexedDB).
+ * (the usual case: Chrome stops it after half a minute idle; the popup reads
+ * its first list itself, but a typed query wakes the worker, which loads the
+ * search index from IndexedDB), and with it running.
  * Two figures: the list shown on opening (recently updated articles), and
  * the results of a query typed the moment the popup opens. The baseline,
  * measured in the same run, is the same two figures with only the 43 starter
@@ -14,7 +16,11 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import type { Article } from '../../lib/article';
+import { recentHits } from '../../lib/search/recent';
 import { createSearchIndex, serializeSearchIndex } from '../../lib/search/search-index';
+import { RECENT_ARTICLES_KEPT } from '../../services/local-state';
 import { launchWithExtension, type ExtensionBrowser } from '../e2e/browser';
 import { searchCorpus } from './search-corpus';
 
@@ -34,10 +40,15 @@ async function build(): Promise<string> {
   return join(outDir, 'chrome-mv3');
 }
 
-/** Replaces the cached articles and the saved index, in the worker's own IndexedDB. */
-async function cache(browser: ExtensionBrowser, articles: unknown[], index: string): Promise<void> {
+/**
+ * Replaces the cached articles, the saved index and the stored recent list,
+ * as the worker's rebuild of the derived data would (services/background/derived-data.ts).
+ */
+async function cache(browser: ExtensionBrowser, articles: Article[], index: string): Promise<void> {
+  const recent = recentHits(articles, RECENT_ARTICLES_KEPT);
   await browser.worker.evaluate(
-    async ({ articles, index }) => {
+    async ({ articles, index, recent }) => {
+      await (globalThis as any).chrome.storage.local.set({ recentArticles: recent });
       const db = await new Promise<IDBDatabase>((done, fail) => {
         const request = indexedDB.open('agentwiki-companion');
         request.onsuccess = () => done(request.result);
@@ -54,44 +65,92 @@ async function cache(browser: ExtensionBrowser, articles: unknown[], index: stri
       });
       db.close();
     },
-    { articles, index },
+    { articles, index, recent },
   );
 }
 
-async function stopWorker(browser: ExtensionBrowser): Promise<void> {
-  const page = await browser.context.newPage();
-  const cdp = await browser.context.newCDPSession(page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await page.close();
+/** The title of the most recently modified cached article, read from the database itself. */
+async function newestTitle(browser: ExtensionBrowser): Promise<string> {
+  return browser.worker.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((done, fail) => {
+      const request = indexedDB.open('agentwiki-companion');
+      request.onsuccess = () => done(request.result);
+      request.onerror = () => fail(request.error);
+    });
+    const title = await new Promise<string>((done, fail) => {
+      const request = db.transaction('articles').objectStore('articles').index('byModified').openCursor(null, 'prev');
+      request.onsuccess = () => done((request.result?.value as { title: string } | undefined)?.title ?? '');
+      request.onerror = () => fail(request.error);
+    });
+    db.close();
+    return title;
+  });
 }
 
 interface Timing {
   /** The page itself ready (DOMContentLoaded): the floor under the other two. */
   ready: number;
+  /** The first frame painted with the recently updated articles. */
   opened: number;
+  /** The first frame painted with the results of the query typed at once. */
   typed: number;
+  /** When the test driver noticed each list: it polls, and answers later than the page. */
+  openedNoticed: number;
+  typedNoticed: number;
 }
 
-async function openPopup(browser: ExtensionBrowser, query: string, cold: boolean): Promise<Timing> {
-  if (cold) await stopWorker(browser);
+/**
+ * Runs in every page before its own scripts: notes, for each list the popup
+ * shows, when its first result entered the page, and when the frame after
+ * that had been painted (an animation frame, then a task after it), in
+ * `window.popupPainted[label]`. The test driver's own waiting polls and adds
+ * 20–60 ms that nobody looking at the popup waits.
+ */
+function notePaintedLists(): void {
+  const painted: Record<string, number> = {};
+  Object.assign(window, { popupPainted: painted });
+  const labels = ['Recently updated', 'Search results'];
+  const observer = new MutationObserver(() => {
+    for (const label of labels) {
+      if (label in painted) continue;
+      if (!document.querySelector(`[role="listbox"][aria-label="${label}"]:not([hidden]) > [role="option"]`)) continue;
+      painted[label] = NaN;
+      requestAnimationFrame(() => setTimeout(() => (painted[label] = performance.now()), 0));
+    }
+  });
+  observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label', 'hidden'] });
+}
+
+async function paintedAt(page: Page, label: string): Promise<number> {
+  await page.waitForFunction((name) => Number.isFinite((window as { popupPainted?: Record<string, number> }).popupPainted?.[name]), label);
+  return page.evaluate((name) => (window as unknown as { popupPainted: Record<string, number> }).popupPainted[name]!, label);
+}
+
+async function openPopup(browser: ExtensionBrowser, query: string, cold: boolean, newest: string): Promise<Timing> {
+  if (cold) await browser.stopWorker();
   const page = await browser.context.newPage();
   await page.goto(`chrome-extension://${browser.extensionId}/popup.html`);
-  await page.getByRole('listbox', { name: 'Recently updated' }).waitFor({ timeout: 10_000 });
-  const opened = await page.evaluate(() => performance.now());
+  const list = page.getByRole('listbox', { name: 'Recently updated' });
+  await list.waitFor({ timeout: 10_000 });
+  const openedNoticed = await page.evaluate(() => performance.now());
+  const opened = await paintedAt(page, 'Recently updated');
+  // The list of the articles cached now, not of an earlier cache.
+  const first = await list.getByRole('option').first().textContent();
+  if (!first?.startsWith(newest)) throw new Error(`The popup listed "${first}" first, not the newest article "${newest}".`);
   const ready = await page.evaluate(
     () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
   );
   await page.close();
 
-  if (cold) await stopWorker(browser);
+  if (cold) await browser.stopWorker();
   const typing = await browser.context.newPage();
   await typing.goto(`chrome-extension://${browser.extensionId}/popup.html`);
   await typing.getByRole('searchbox').fill(query);
   await typing.getByRole('listbox', { name: 'Search results' }).waitFor({ timeout: 10_000 });
-  const typed = await typing.evaluate(() => performance.now());
+  const typedNoticed = await typing.evaluate(() => performance.now());
+  const typed = await paintedAt(typing, 'Search results');
   await typing.close();
-  return { ready, opened, typed };
+  return { ready, opened, typed, openedNoticed, typedNoticed };
 }
 
 function median(values: number[]): number {
@@ -99,34 +158,38 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function measure(browser: ExtensionBrowser, query: string, cold: boolean): Promise<Timing> {
+async function measure(browser: ExtensionBrowser, query: string, cold: boolean, newest: string): Promise<Timing> {
   const rounds: Timing[] = [];
-  for (let i = 0; i < ROUNDS; i++) rounds.push(await openPopup(browser, query, cold));
+  for (let i = 0; i < ROUNDS; i++) rounds.push(await openPopup(browser, query, cold, newest));
   return {
     ready: median(rounds.map((r) => r.ready)),
     opened: median(rounds.map((r) => r.opened)),
     typed: median(rounds.map((r) => r.typed)),
+    openedNoticed: median(rounds.map((r) => r.openedNoticed)),
+    typedNoticed: median(rounds.map((r) => r.typedNoticed)),
   };
 }
 
 export default async function popupBench(): Promise<void> {
   const dir = await build();
   const browser = await launchWithExtension(dir);
+  await browser.context.addInitScript(notePaintedLists);
   try {
     await browser.waitForStatus((s) => s.phase === 'idle' && s.articleCount > 0);
-    const starter = await measure(browser, 'agent', true);
+    const starter = await measure(browser, 'agent', true, await newestTitle(browser));
 
     const articles = searchCorpus(3_000);
     await cache(browser, articles, serializeSearchIndex(createSearchIndex(articles)));
     // A word of the synthetic titles, as "agent" is of the starter ones.
     const word = articles[0]!.title.split(' ')[0]!.toLowerCase();
-    const cold = await measure(browser, word, true);
-    const warm = await measure(browser, word, false);
+    const newest = await newestTitle(browser);
+    const cold = await measure(browser, word, true, newest);
+    const warm = await measure(browser, word, false, newest);
 
     const verdict = (ms: number) => (ms < BUDGET_MS ? `within the ${BUDGET_MS} ms budget` : `OVER the ${BUDGET_MS} ms budget`);
     const figures = (t: Timing) =>
-      `first list ${t.opened.toFixed(0)} ms (${verdict(t.opened)}), results of a query typed at once ${t.typed.toFixed(0)} ms ` +
-      `(the page itself ready at ${t.ready.toFixed(0)} ms)`;
+      `first list painted at ${t.opened.toFixed(0)} ms (${verdict(t.opened)}), results of a query typed at once at ${t.typed.toFixed(0)} ms ` +
+      `(the page itself ready at ${t.ready.toFixed(0)} ms; the test driver noticed the lists at ${t.openedNoticed.toFixed(0)} and ${t.typedNoticed.toFixed(0)} ms)`;
     console.log(`popup, 3,000 articles, worker running: ${figures(warm)}`);
     console.log(`popup, 3,000 articles, worker stopped first: ${figures(cold)}`);
     console.log(

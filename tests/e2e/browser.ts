@@ -17,6 +17,8 @@ export interface ExtensionBrowser {
   worker: Worker;
   /** Opens one of the extension's pages (popup.html, sidepanel.html?id=..., options.html) in a tab. */
   openExtensionPage(path: string): Promise<Page>;
+  /** Stops the service worker, as Chrome does after half a minute idle; the next message or event starts it again. */
+  stopWorker(): Promise<void>;
   /** Resolves with the sync status once `done` says so. */
   waitForStatus(done: (status: SyncStatus) => boolean, timeoutMs?: number): Promise<SyncStatus>;
   close(): Promise<void>;
@@ -48,6 +50,13 @@ export async function launchWithExtension(extensionDir: string): Promise<Extensi
       const page = await context.newPage();
       await page.goto(`chrome-extension://${extensionId}/${path}`);
       return page;
+    },
+    async stopWorker() {
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await page.close();
     },
     async waitForStatus(done, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;

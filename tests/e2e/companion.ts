@@ -108,6 +108,45 @@ export async function checkSidePanelArticle(browser: ExtensionBrowser, shotName?
   await panel.close();
 }
 
+/**
+ * The popup opened while the service worker is stopped (as Chrome leaves it
+ * after half a minute idle) lists the cache's most recently modified
+ * articles, from the list the background stored with its derived data.
+ */
+export async function checkRecentList(browser: ExtensionBrowser): Promise<void> {
+  await browser.stopWorker();
+  const popup = await browser.openExtensionPage('popup.html');
+  const list = popup.getByRole('listbox', { name: 'Recently updated' });
+  await list.waitFor({ timeout: 10_000 });
+  const shown = await list.getByRole('option').locator('.search-result-title').allTextContents();
+  const { newest, stored } = await popup.evaluate(async (count) => {
+    const db = await new Promise<IDBDatabase>((done, fail) => {
+      const request = indexedDB.open('agentwiki-companion');
+      request.onsuccess = () => done(request.result);
+      request.onerror = () => fail(request.error);
+    });
+    const titles: string[] = [];
+    await new Promise<void>((done, fail) => {
+      const request = db.transaction('articles').objectStore('articles').index('byModified').openCursor(null, 'prev');
+      request.onsuccess = () => {
+        const cursor = request.result;
+        if (!cursor || titles.length === count) return done();
+        titles.push((cursor.value as { title: string }).title);
+        cursor.continue();
+      };
+      request.onerror = () => fail(request.error);
+    });
+    db.close();
+    const chromeApi = (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome;
+    const recent = (await chromeApi.storage.local.get('recentArticles')).recentArticles as { title: string }[] | undefined;
+    return { newest: titles, stored: recent?.map((hit) => hit.title) ?? [] };
+  }, 8);
+  expect(shown.length).toBeGreaterThan(0);
+  expect(shown).toEqual(newest.slice(0, shown.length));
+  expect(stored.slice(0, shown.length)).toEqual(shown);
+  await popup.close();
+}
+
 export async function checkPopupSearch(browser: ExtensionBrowser, shotName?: string): Promise<void> {
   const popup = await browser.openExtensionPage('popup.html');
   await popup.setViewportSize({ width: 420, height: 560 });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EDITOR_PASSWORD, EDITOR_USER } from '../../scripts/local-wiki';
 import { launchWithExtension, type ExtensionBrowser } from './browser';
-import { checkHoverOnNewsPage, checkPopupSearch, checkSidePanelArticle, screenshot } from './companion';
+import { checkHoverOnNewsPage, checkPopupSearch, checkRecentList, checkSidePanelArticle, screenshot } from './companion';
 
 describe('with the local wiki', () => {
   let browser: ExtensionBrowser;
@@ -92,5 +92,10 @@ describe('with the local wiki', () => {
     const after = await browser.waitForStatus((s) => s.phase === 'idle' && (s.last?.finishedAt ?? 0) > before);
     expect(after.last?.ok).toBe(true);
     await options.close();
+  });
+
+  // Last: it stops the service worker.
+  it("lists the wiki's most recently modified pages in the popup, the worker stopped", async () => {
+    await checkRecentList(browser);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchWithExtension, type ExtensionBrowser } from './browser';
-import { checkHoverOnNewsPage, checkPopupSearch, checkSidePanelArticle } from './companion';
+import { checkHoverOnNewsPage, checkPopupSearch, checkRecentList, checkSidePanelArticle } from './companion';
 
 describe('with the wiki unreachable', () => {
   let browser: ExtensionBrowser;
@@ -35,5 +35,10 @@ describe('with the wiki unreachable', () => {
 
   it('searches the snapshot', async () => {
     await checkPopupSearch(browser);
+  });
+
+  // Last: it stops the service worker.
+  it('lists the newest articles of the snapshot in the popup, the worker stopped', async () => {
+    await checkRecentList(browser);
   });
 });

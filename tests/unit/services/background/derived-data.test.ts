@@ -4,6 +4,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Article } from '../../../../lib/article';
 import { parseTermTable } from '../../../../lib/match/term-table';
 import { ensureDerivedDataCurrent, rebuildDerivedData, type DerivedDataDeps } from '../../../../services/background/derived-data';
+import type { SearchHit } from '../../../../lib/protocol';
+import { RECENT_ARTICLES_KEPT } from '../../../../services/local-state';
+import { recentArticles } from '../../../../services/search/search-service';
 import { getMeta, openDatabase, type Database } from '../../../../services/store/db';
 import { runSync } from '../../../../services/sync/sync-runner';
 import { FakeWiki, fakeExtract } from '../sync/fake-wiki';
@@ -11,15 +14,18 @@ import { FakeWiki, fakeExtract } from '../sync/fake-wiki';
 let db: Database;
 let indexed: Article[][];
 let tables: unknown[];
+let recentLists: SearchHit[][];
 let deps: DerivedDataDeps;
 
 beforeEach(async () => {
   db = await openDatabase(new IDBFactory());
   indexed = [];
   tables = [];
+  recentLists = [];
   deps = {
     search: { rebuild: async (articles) => void indexed.push(articles ?? []) },
     saveTermTable: async (table) => void tables.push(table),
+    saveRecentArticles: async (hits) => void recentLists.push(hits),
   };
 });
 
@@ -40,6 +46,17 @@ describe('derived data', () => {
     expect(table.ok).toBe(true);
     expect(await getMeta(db, 'derivedGeneration')).toBe((await getMeta(db, 'syncState'))!.generation);
     expect(await getMeta(db, 'cacheGeneration')).toBe((await getMeta(db, 'syncState'))!.generation);
+  });
+
+  it('stores the recent articles the popup lists, newest first, as a read of the database would give them', async () => {
+    const fake = wiki();
+    await runSync({ gateway: fake, db, onProgress: () => {}, extract: fakeExtract });
+    fake.edit('metagpt', 'MetaGPT v2', 2);
+    await runSync({ gateway: fake, db, onProgress: () => {}, extract: fakeExtract, full: true });
+    await rebuildDerivedData(db, deps);
+    expect(recentLists).toHaveLength(1);
+    expect(recentLists[0]!.map((hit) => hit.id)).toEqual(['metagpt', 'autogen']);
+    expect(recentLists[0]).toEqual(await recentArticles(db, RECENT_ARTICLES_KEPT));
   });
 
   it('is rebuilt on wake when a swap happened after the last rebuild (the worker stopped in between), and only then', async () => {

@@ -89,6 +89,18 @@ describe('createSearchService', () => {
     expect(counted.calls()).toBe(1);
   });
 
+  it('prepare loads the index ahead of the first query, which then reads nothing more', async () => {
+    await store(starterLike);
+    const counted = countingGetAll(db);
+    const search = createSearchService(counted.db);
+    search.prepare();
+    await vi.waitFor(async () => expect(typeof (await db.get('meta', 'searchIndex'))).toBe('string'));
+    expect(counted.calls()).toBe(1);
+    expect((await search.query('rag', 5))[0]?.id).toBe('retrieval_augmented_generation');
+    search.prepare();
+    expect(counted.calls()).toBe(1);
+  });
+
   it('accepts a function that opens the database on first use', async () => {
     await store(starterLike);
     const open = vi.fn(() => Promise.resolve(db));
