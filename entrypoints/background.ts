@@ -13,9 +13,9 @@ import { openReader } from '../services/reader-panel';
 import { installStarterSnapshot } from '../services/background/starter-snapshot';
 import { createSyncCoordinator } from '../services/background/sync-coordinator';
 import { scheduleSync, SYNC_ALARM } from '../services/background/sync-schedule';
-import { loadSettings, loadSyncStatus, saveSyncStatus, watchLocal } from '../services/local-state';
+import { loadLocal, loadSettings, loadSyncStatus, RECENT_ARTICLES_KEPT, saveLocal, saveSyncStatus, watchLocal } from '../services/local-state';
 import { handleMessages, sendToContent } from '../services/messaging';
-import { createSearchService } from '../services/search/search-service';
+import { createSearchService, recentArticles } from '../services/search/search-service';
 import { openDatabase, type Database } from '../services/store/db';
 import { loadSettingsWithAccess } from '../services/store/wiki-access';
 import { runSync } from '../services/sync/sync-runner';
@@ -74,6 +74,10 @@ export default defineBackground(() => {
         const count = await installStarterSnapshot(db);
         await rebuildDerived(db);
         await saveSyncStatus({ ...(await loadSyncStatus()), source: 'snapshot', articleCount: count });
+      } else if (reason === 'update' && (await loadLocal('recentArticles')) === undefined) {
+        // A cache kept from a version that stored no recent list: the popup
+        // would read the database itself until the next sync rebuilds it.
+        await saveLocal('recentArticles', await recentArticles(db, RECENT_ARTICLES_KEPT));
       }
       await scheduleSync(await loadSettings());
       if (reason === 'install') await sync.start();
