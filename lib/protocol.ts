@@ -49,7 +49,7 @@ export interface ToBackground {
   'card:get': { request: { id: string }; reply: CardData | null };
   /** Full-text search over the cache (popup, side panel). */
   'search:query': { request: { query: string; limit: number }; reply: SearchHit[] };
-  /** A search page opened: load the index now, so that the first typed query finds it in memory. Replies at once. */
+  /** The popup opened: load the index now, so that the first typed query finds it in memory. Replies at once. */
   'search:prepare': { request: Record<string, never>; reply: true };
   /** One article for the reader (side panel). */
   'article:get': { request: { id: string }; reply: ArticleView | null };

@@ -1,7 +1,7 @@
 /**
  * The small state every context shares through browser.storage.local:
- * settings, the sync status, the compact term table and the recent articles. Storage events carry
- * changes to every context, so nothing polls. Every context includes the
+ * settings, the sync status, the compact term table and the recent articles.
+ * Storage events carry changes to every context, so nothing polls. Every context includes the
  * content script in every page: the wiki's credentials are kept elsewhere
  * (services/store/wiki-access.ts, which also saves the settings).
  */
@@ -22,8 +22,8 @@ export interface LocalState {
   termTable: unknown;
   /**
    * The RECENT_ARTICLES_KEPT most recently modified articles, written with
-   * the derived data: the list the popup and the side panel show before
-   * anything is typed, read without opening the database
+   * the derived data: the list the popup shows before anything is typed,
+   * read without opening the database
    * (services/search/page-search.ts says why).
    */
   recentArticles: SearchHit[];

@@ -2,7 +2,7 @@
  * Search as the popup asks for it.
  *
  * The list shown before anything is typed, the most recently modified
- * articles, is  read by the popup itself, without the background service
+ * articles, is read by the popup itself, without the background service
  * worker: Chrome stops the worker after half a minute idle, and asking it
  * meant waking it first, which made most of a popup's time to its first
  * list, and put it over the 150 ms budget (tests/bench/popup.bench.ts). The
@@ -18,10 +18,10 @@
  * one query to the next: loading it costs more than waking the worker
  * (MiniSearch rebuilds its tree from the saved form: about 80 ms at 3,000
  * articles, a second at 50,000), and a page would pay that at every opening.
- * Once the list is read, the page asks the background to load its index, so
- * that it is in memory when the first word is typed. Not before: a worker
- * starting and loading its index while the page starts slowed the page's
- * first list by about 30 ms on two cores.
+ * Once the list is painted, the page asks the background to load its index,
+ * so that it is in memory when the first word is typed. Not before: with the
+ * worker starting and loading its index while the popup started, its first
+ * list came about 30 ms later (one comparison on this two-core machine).
  */
 import type { SearchHit } from '../../lib/protocol';
 import type { Database } from '../store/db';
