@@ -1,9 +1,10 @@
 /**
  * The small state every context shares through browser.storage.local:
  * settings, the sync status, the compact term table and the recent articles.
- * Storage events carry changes to every context, so nothing polls. Every context includes the
- * content script in every page: the wiki's credentials are kept elsewhere
- * (services/store/wiki-access.ts, which also saves the settings).
+ * Storage events carry changes to every context, so nothing polls. Every
+ * context includes the content script in every page: the wiki's credentials
+ * are kept elsewhere (services/store/wiki-access.ts, which also saves the
+ * settings).
  */
 import { browser } from 'wxt/browser';
 import type { SearchHit } from '../lib/protocol';
