@@ -21,7 +21,7 @@ import type { Article } from '../../lib/article';
 import { recentHits } from '../../lib/search/recent';
 import { createSearchIndex, serializeSearchIndex } from '../../lib/search/search-index';
 import { RECENT_ARTICLES_KEPT } from '../../services/local-state';
-import { launchWithExtension, type ExtensionBrowser } from '../e2e/browser';
+import { launchWithExtension, newestTitles, type ExtensionBrowser } from '../e2e/browser';
 import { searchCorpus } from './search-corpus';
 
 const BUDGET_MS = 150;
@@ -67,24 +67,6 @@ async function cache(browser: ExtensionBrowser, articles: Article[], index: stri
     },
     { articles, index, recent },
   );
-}
-
-/** The title of the most recently modified cached article, read from the database itself. */
-async function newestTitle(browser: ExtensionBrowser): Promise<string> {
-  return browser.worker.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((done, fail) => {
-      const request = indexedDB.open('agentwiki-companion');
-      request.onsuccess = () => done(request.result);
-      request.onerror = () => fail(request.error);
-    });
-    const title = await new Promise<string>((done, fail) => {
-      const request = db.transaction('articles').objectStore('articles').index('byModified').openCursor(null, 'prev');
-      request.onsuccess = () => done((request.result?.value as { title: string } | undefined)?.title ?? '');
-      request.onerror = () => fail(request.error);
-    });
-    db.close();
-    return title;
-  });
 }
 
 interface Timing {
@@ -176,13 +158,13 @@ export default async function popupBench(): Promise<void> {
   await browser.context.addInitScript(notePaintedLists);
   try {
     await browser.waitForStatus((s) => s.phase === 'idle' && s.articleCount > 0);
-    const starter = await measure(browser, 'agent', true, await newestTitle(browser));
+    const starter = await measure(browser, 'agent', true, (await newestTitles(browser.worker, 1))[0]!);
 
     const articles = searchCorpus(3_000);
     await cache(browser, articles, serializeSearchIndex(createSearchIndex(articles)));
     // A word of the synthetic titles, as "agent" is of the starter ones.
     const word = articles[0]!.title.split(' ')[0]!.toLowerCase();
-    const newest = await newestTitle(browser);
+    const newest = (await newestTitles(browser.worker, 1))[0]!;
     const cold = await measure(browser, word, true, newest);
     const warm = await measure(browser, word, false, newest);
 

@@ -74,3 +74,32 @@ export async function launchWithExtension(extensionDir: string): Promise<Extensi
     },
   };
 }
+
+/**
+ * The titles of the `count` most recently modified cached articles, read from
+ * the extension's IndexedDB in one of its contexts (the worker, or an
+ * extension page while the worker is stopped).
+ */
+export function newestTitles(context: Page | Worker, count: number): Promise<string[]> {
+  // One function for both: Page and Worker evaluate alike, but their overloads do not unite.
+  return (context as Worker).evaluate(async (wanted: number) => {
+    const db = await new Promise<IDBDatabase>((done, fail) => {
+      const request = indexedDB.open('agentwiki-companion');
+      request.onsuccess = () => done(request.result);
+      request.onerror = () => fail(request.error);
+    });
+    const titles: string[] = [];
+    await new Promise<void>((done, fail) => {
+      const request = db.transaction('articles').objectStore('articles').index('byModified').openCursor(null, 'prev');
+      request.onsuccess = () => {
+        const cursor = request.result;
+        if (!cursor || titles.length === wanted) return done();
+        titles.push((cursor.value as { title: string }).title);
+        cursor.continue();
+      };
+      request.onerror = () => fail(request.error);
+    });
+    db.close();
+    return titles;
+  }, count);
+}

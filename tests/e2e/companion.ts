@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { ExtensionBrowser } from './browser';
+import { newestTitles, type ExtensionBrowser } from './browser';
 
 export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../docs/screenshots');
 
@@ -119,28 +119,12 @@ export async function checkRecentList(browser: ExtensionBrowser): Promise<void> 
   const list = popup.getByRole('listbox', { name: 'Recently updated' });
   await list.waitFor({ timeout: 10_000 });
   const shown = await list.getByRole('option').locator('.search-result-title').allTextContents();
-  const { newest, stored } = await popup.evaluate(async (count) => {
-    const db = await new Promise<IDBDatabase>((done, fail) => {
-      const request = indexedDB.open('agentwiki-companion');
-      request.onsuccess = () => done(request.result);
-      request.onerror = () => fail(request.error);
-    });
-    const titles: string[] = [];
-    await new Promise<void>((done, fail) => {
-      const request = db.transaction('articles').objectStore('articles').index('byModified').openCursor(null, 'prev');
-      request.onsuccess = () => {
-        const cursor = request.result;
-        if (!cursor || titles.length === count) return done();
-        titles.push((cursor.value as { title: string }).title);
-        cursor.continue();
-      };
-      request.onerror = () => fail(request.error);
-    });
-    db.close();
+  const newest = await newestTitles(popup, 8);
+  const stored = await popup.evaluate(async () => {
     const chromeApi = (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome;
     const recent = (await chromeApi.storage.local.get('recentArticles')).recentArticles as { title: string }[] | undefined;
-    return { newest: titles, stored: recent?.map((hit) => hit.title) ?? [] };
-  }, 8);
+    return recent?.map((hit) => hit.title) ?? [];
+  });
   expect(shown.length).toBeGreaterThan(0);
   expect(shown).toEqual(newest.slice(0, shown.length));
   expect(stored.slice(0, shown.length)).toEqual(shown);
